@@ -1,0 +1,3 @@
+from capacitor_edge.app.cli import main
+
+raise SystemExit(main())

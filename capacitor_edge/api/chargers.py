@@ -1,0 +1,70 @@
+"""``/api/v1/chargers``: the Chargers API page, exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart import Blueprint
+from quart_schema import validate_querystring, validate_request
+
+from capacitor_edge.api import presenters
+from capacitor_edge.api.auth import principal
+from capacitor_edge.api.models import ListChargersQuery, RegisterCharger
+from capacitor_edge.domain.chargers import Chargers
+from capacitor_edge.domain.errors import Invalid
+
+
+def parse_connector_id(text: str) -> int:
+    # Taken as a string and checked here, so '/connectors/abc/status' is a 400 naming the
+    # parameter rather than a bare 404 from the router.
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise Invalid("connectorId", "must be a non-negative integer")
+    return int(text)
+
+
+def chargers_blueprint(chargers: Chargers) -> Blueprint:
+    bp = Blueprint("chargers", __name__)
+
+    @bp.post("/chargers")
+    @validate_request(RegisterCharger)
+    async def register_charger(data: RegisterCharger) -> Any:
+        """Register a charger with your organisation."""
+        record = await chargers.register(
+            principal().org_id, data.chargeBoxId, data.name, data.location
+        )
+        url = chargers.connection_url(record.charge_box_id)
+        return presenters.registered_charger(record, url), 201
+
+    @bp.get("/chargers")
+    @validate_querystring(ListChargersQuery)
+    async def list_chargers(query_args: ListChargersQuery) -> Any:
+        """List your organisation's chargers, in registration order."""
+        online = None if query_args.status is None else query_args.status == "online"
+        records, total = await chargers.page(
+            principal().org_id, online=online, limit=query_args.limit, offset=query_args.offset
+        )
+        return {
+            "chargers": [presenters.charger_summary(r) for r in records],
+            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
+        }
+
+    @bp.get("/chargers/<charge_box_id>")
+    async def get_charger(charge_box_id: str) -> Any:
+        """A charger with its connectors."""
+        details = await chargers.details(principal().org_id, charge_box_id)
+        return presenters.charger_details(details, chargers.connection_url(charge_box_id))
+
+    @bp.delete("/chargers/<charge_box_id>")
+    async def delete_charger(charge_box_id: str) -> Any:
+        """Unregister a charger; its history is kept and the id may be registered again."""
+        await chargers.unregister(principal().org_id, charge_box_id)
+        return {"message": "Charger unregistered successfully", "chargeBoxId": charge_box_id}
+
+    @bp.get("/chargers/<charge_box_id>/connectors/<connector_id>/status")
+    async def connector_status(charge_box_id: str, connector_id: str) -> Any:
+        """The last 5 status notifications of a connector, newest first."""
+        number = parse_connector_id(connector_id)
+        history = await chargers.status_history(principal().org_id, charge_box_id, number)
+        return presenters.status_notifications(charge_box_id, number, history)
+
+    return bp

@@ -1,0 +1,54 @@
+"""Request bodies and query strings, validated by quart-schema (pydantic) and documented in the
+OpenAPI document. Bodies are strict: ``"connectorId": "1"`` is a type error, not a guess."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# OCPP CiString48 (OCPP 1.6 §7.5 ChargeBoxIdentity travels in the URL): printable ASCII without
+# whitespace, and without '/', '?' and '#', which cannot stand in a URL path segment as-is.
+CHARGE_BOX_ID_PATTERN = r"^[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e]{1,48}$"
+_CHARGE_BOX_ID = re.compile(CHARGE_BOX_ID_PATTERN)
+
+
+def _check_charge_box_id(value: str) -> str:
+    if not _CHARGE_BOX_ID.match(value):
+        raise ValueError(
+            "must be 1-48 printable ASCII characters without whitespace, '/', '?' or '#'"
+        )
+    return value
+
+
+ChargeBoxId = Annotated[
+    str,
+    AfterValidator(_check_charge_box_id),
+    Field(
+        json_schema_extra={"pattern": CHARGE_BOX_ID_PATTERN},
+        description="The charger's OCPP identity (CiString48): 1-48 printable ASCII "
+        "characters, no whitespace, '/', '?' or '#'.",
+        examples=["CHARGER-001"],
+    ),
+]
+
+
+class StrictBody(BaseModel):
+    model_config = ConfigDict(strict=True)
+
+
+class RegisterCharger(StrictBody):
+    chargeBoxId: ChargeBoxId
+    name: str | None = Field(default=None, max_length=200, examples=["Office Parking Lot"])
+    location: str | None = Field(default=None, max_length=500, examples=["Building A, Spot 12"])
+
+
+class ListChargersQuery(BaseModel):
+    status: Literal["online", "offline"] | None = None
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class CreateApiKey(StrictBody):
+    name: str = Field(min_length=1, max_length=200, examples=["Production API Key"])

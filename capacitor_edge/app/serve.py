@@ -1,0 +1,133 @@
+"""``capacitor-edge serve``: one Trio process, one root nursery.
+
+Start-up order is explicit (every long-lived task is started with ``nursery.start`` and reports
+when it is ready): storage writer (migrations applied) → first-run bootstrap → REST server → OCPP
+listener → ready. Shutdown runs the other way: stop accepting, let in-flight requests finish
+(bounded by ``shutdown_timeout_s``), close charger sessions, commit pending writes, exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import trio
+from hypercorn.config import Config as HypercornConfig
+from hypercorn.trio import serve as hypercorn_serve
+from quart_trio import QuartTrio
+
+from capacitor_edge.api.app import create_app
+from capacitor_edge.app.limits import raise_open_files_limit
+from capacitor_edge.clock import Clock, SystemClock
+from capacitor_edge.domain.services import Services, build_services
+from capacitor_edge.settings import Settings
+from capacitor_edge.storage.database import Database
+from capacitor_edge.transport.listener import serve_ocpp
+
+log = logging.getLogger("capacitor_edge")
+
+DATABASE_FILE = "capacitor.db"
+INITIAL_KEY_FILE = "initial-api-key"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the running appliance listens (ports resolved, so port 0 works in tests)."""
+
+    http_url: str
+    ocpp_url: str
+
+
+def database_path(settings: Settings) -> Path:
+    return settings.data_dir / DATABASE_FILE
+
+
+def write_secret_file(path: Path, text: str) -> None:
+    """Create ``path`` readable by its owner only (0600) from the first byte written."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        handle.write(text + "\n")
+
+
+def print_first_key(key: str, path: Path) -> None:
+    print(
+        "capacitor-edge: created organisation 'default' and its first API key. It is shown once"
+        f" here and kept in {path} (mode 0600):",
+        flush=True,
+    )
+    print(key, flush=True)
+
+
+async def run_http(
+    app: QuartTrio,
+    settings: Settings,
+    shutdown: trio.Event,
+    *,
+    task_status: trio.TaskStatus[str] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    config = HypercornConfig()
+    config.bind = [str(settings.http)]
+    # Hypercorn gives in-flight requests this long after the trigger, then cancels them; idle
+    # keep-alive connections are closed at once, so the process exits within the bound.
+    config.graceful_timeout = settings.shutdown_timeout_s
+    config.accesslog = None
+    config.errorlog = logging.getLogger("hypercorn.error")
+
+    async def started_with_url(
+        *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED
+    ) -> None:
+        await hypercorn_serve(app, config, shutdown_trigger=shutdown.wait, task_status=task_status)
+
+    async with trio.open_nursery() as nursery:
+        binds: list[str] = await nursery.start(started_with_url)
+        task_status.started(binds[0])
+
+
+async def serve(
+    settings: Settings,
+    shutdown: trio.Event,
+    *,
+    clock: Clock | None = None,
+    announce_key: Callable[[str, Path], None] = print_first_key,
+    task_status: trio.TaskStatus[Endpoints] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """Run the appliance until ``shutdown`` is set; then stop cleanly."""
+    limit = raise_open_files_limit()
+    log.debug("open-files limit %d", limit)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(database_path(settings))
+    ready = trio.Event()
+    async with trio.open_nursery() as root:
+        await root.start(db.run)
+        try:
+            services = build_services(db, settings, clock or SystemClock())
+            await bootstrap(services, settings, announce_key)
+            app = create_app(services, ready)
+            async with trio.open_nursery() as front:
+                http_url = await front.start(run_http, app, settings, shutdown)
+                ocpp_url = await front.start(serve_ocpp, services, shutdown)
+                ready.set()
+                log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
+                task_status.started(Endpoints(http_url=http_url, ocpp_url=ocpp_url))
+                await shutdown.wait()
+                log.info("shutting down")
+        finally:
+            with trio.CancelScope(shield=True):
+                await db.close()
+    log.info("stopped")
+
+
+async def bootstrap(
+    services: Services, settings: Settings, announce_key: Callable[[str, Path], None]
+) -> None:
+    # Whatever the last run left behind, no charger is connected before the listener opens.
+    await services.charger_store.mark_all_offline()
+    created = await services.keys.bootstrap()
+    if created is not None:
+        path = settings.data_dir / INITIAL_KEY_FILE
+        await trio.to_thread.run_sync(write_secret_file, path, created.secret)
+        announce_key(created.secret, path)

@@ -1,0 +1,29 @@
+"""Domain errors; the REST layer turns each into one HTTP status and error code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "INTERNAL_ERROR"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    code = "NOT_FOUND"
+
+
+class Conflict(DomainError):
+    code = "CONFLICT"
+
+
+class Invalid(DomainError):
+    """A request that is well-formed but not acceptable; ``field`` names what is wrong."""
+
+    code = "VALIDATION_ERROR"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field

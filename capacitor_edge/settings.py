@@ -1,0 +1,246 @@
+"""The appliance's settings: one frozen object, built from a TOML file, then ``CAPACITOR_EDGE_*``
+environment variables, then command-line flags (later sources win).
+
+Every field carries its own documentation; the README lists them all and a test checks that it
+does. Unknown keys and bad values are errors that name the key: a typo in a config file on a
+gateway in a car park must not be silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CAPACITOR_EDGE_"
+#: The environment variable that names the config file (the same as ``--config``).
+CONFIG_ENV = ENV_PREFIX + "CONFIG"
+
+
+class SettingsError(ValueError):
+    """A setting is unknown or has a bad value; the message names the key and the source."""
+
+
+@dataclass(frozen=True, order=True)
+class HostPort:
+    host: str
+    port: int
+
+    @classmethod
+    def parse(cls, text: str) -> HostPort:
+        host, sep, port_text = text.rpartition(":")
+        if not sep or not port_text.isdigit():
+            raise ValueError(f"expected HOST:PORT, got {text!r}")
+        port = int(port_text)
+        if not 0 <= port <= 65535:
+            raise ValueError(f"port {port} is out of range 0-65535")
+        if host.startswith("[") and host.endswith("]"):
+            host = host[1:-1]
+        if not host:
+            raise ValueError(f"expected HOST:PORT, got {text!r}")
+        return cls(host, port)
+
+    def __str__(self) -> str:
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+
+def _doc(text: str, **extra: Any) -> dict[str, Any]:
+    return {"doc": text, **extra}
+
+
+def _positive(value: float) -> None:
+    if value <= 0:
+        raise ValueError("must be greater than 0")
+
+
+def _non_negative(value: float) -> None:
+    if value < 0:
+        raise ValueError("must be 0 or more")
+
+
+def _log_level(value: str) -> None:
+    if value.lower() not in {"debug", "info", "warning", "error"}:
+        raise ValueError("must be one of debug, info, warning, error")
+
+
+def _public_url(value: str) -> None:
+    if value and not value.startswith(("ws://", "wss://")):
+        raise ValueError("must start with ws:// or wss://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(
+        default=Path("capacitor-data"),
+        metadata=_doc(
+            "Directory holding the SQLite database and `initial-api-key`; created if missing."
+        ),
+    )
+    http: HostPort = field(
+        default=HostPort("0.0.0.0", 8080),
+        metadata=_doc("`HOST:PORT` the REST API listens on (port 0 picks a free port)."),
+    )
+    ocpp: HostPort = field(
+        default=HostPort("0.0.0.0", 9000),
+        metadata=_doc("`HOST:PORT` the OCPP WebSocket listener for chargers listens on."),
+    )
+    public_url: str = field(
+        default="",
+        metadata=_doc(
+            "Base URL chargers use to reach the box, e.g. `ws://gateway.local:9000`; "
+            "`connectionUrl` is this plus `/ocpp/{chargeBoxId}`. Empty: `ws://` + this "
+            "machine's host name + the OCPP port.",
+            check=_public_url,
+        ),
+    )
+    heartbeat_interval_s: int = field(
+        default=300,
+        metadata=_doc(
+            "Heartbeat interval given to chargers in BootNotification.conf.", check=_positive
+        ),
+    )
+    heartbeat_grace_s: float = field(
+        default=60.0,
+        metadata=_doc(
+            "A session silent for `heartbeat_interval_s * 2 + heartbeat_grace_s` is closed "
+            "as stale.",
+            check=_non_negative,
+        ),
+    )
+    ws_ping_interval_s: float = field(
+        default=60.0,
+        metadata=_doc(
+            "Seconds between WebSocket pings to each charger; 0 disables (for chargers that "
+            "never answer pings).",
+            check=_non_negative,
+        ),
+    )
+    max_message_bytes: int = field(
+        default=65536,
+        metadata=_doc(
+            "Largest OCPP frame accepted; a larger one closes the session with 1009.",
+            check=_positive,
+        ),
+    )
+    max_connections: int = field(
+        default=20000,
+        metadata=_doc(
+            "Most charger connections open at once; past it new ones get HTTP 503.", check=_positive
+        ),
+    )
+    call_timeout_s: float = field(
+        default=30.0,
+        metadata=_doc(
+            "How long to wait for a charger's answer to a CSMS-initiated CALL.", check=_positive
+        ),
+    )
+    message_trace_limit: int = field(
+        default=200,
+        metadata=_doc(
+            "OCPP frames kept per charger for `GET .../messages` (newest first).",
+            check=_non_negative,
+        ),
+    )
+    shutdown_timeout_s: float = field(
+        default=2.0,
+        metadata=_doc(
+            "On SIGTERM/SIGINT, how long in-flight REST requests get to finish before the "
+            "process exits (keep it under 3 s).",
+            check=_non_negative,
+        ),
+    )
+    log_level: str = field(
+        default="info",
+        metadata=_doc("Log level: debug, info, warning or error.", check=_log_level),
+    )
+
+    def charger_base_url(self) -> str:
+        """The public base URL chargers connect to, without the ``/ocpp/...`` path."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = self.ocpp.host
+        if host in {"0.0.0.0", "::", ""}:
+            host = socket.gethostname()
+        if ":" in host:
+            host = f"[{host}]"
+        return f"ws://{host}:{self.ocpp.port}"
+
+
+FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _convert(name: str, value: Any, source: str) -> Any:
+    """Turn a raw value (TOML-typed, or a string from the environment or a flag) into the
+    field's type, and run the field's check."""
+    kind = FIELDS[name].type
+    try:
+        converted: Any
+        if kind == "Path":
+            if not isinstance(value, str):
+                raise ValueError("must be a string path")
+            converted = Path(value)
+        elif kind == "HostPort":
+            if not isinstance(value, str):
+                raise ValueError("must be a HOST:PORT string")
+            converted = HostPort.parse(value)
+        elif kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise ValueError("must be a whole number")
+            converted = int(value)
+        elif kind == "float":
+            if isinstance(value, bool) or not isinstance(value, int | float | str):
+                raise ValueError("must be a number")
+            converted = float(value)
+        elif kind == "str":
+            if not isinstance(value, str):
+                raise ValueError("must be a string")
+            converted = value
+        else:  # pragma: no cover - a new field type without a converter is a programming error
+            raise TypeError(f"no converter for {kind}")
+        check: Callable[[Any], None] | None = FIELDS[name].metadata.get("check")
+        if check is not None:
+            check(converted)
+    except ValueError as error:
+        raise SettingsError(f"{source}: setting {name!r}: {error} (got {value!r})") from None
+    return converted
+
+
+def load_settings(
+    config_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, str | None] | None = None,
+) -> Settings:
+    """Build the settings: defaults < TOML file < environment < flags."""
+    values: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            with config_file.open("rb") as handle:
+                table = tomllib.load(handle)
+        except OSError as error:
+            raise SettingsError(
+                f"cannot read config file {config_file}: {error.strerror}"
+            ) from None
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"config file {config_file} is not valid TOML: {error}") from None
+        for key, value in table.items():
+            if key not in FIELDS:
+                raise SettingsError(f"{config_file}: unknown setting {key!r}")
+            values[key] = _convert(key, value, str(config_file))
+    for var, value in (env or {}).items():
+        if not var.startswith(ENV_PREFIX) or var == CONFIG_ENV:
+            continue
+        key = var[len(ENV_PREFIX) :].lower()
+        if key not in FIELDS:
+            raise SettingsError(f"environment: unknown setting {var}")
+        values[key] = _convert(key, value, f"environment {var}")
+    for key, value in (flags or {}).items():
+        if value is None:
+            continue
+        if key not in FIELDS:
+            raise SettingsError(f"unknown setting {key!r}")
+        values[key] = _convert(key, value, "--" + key.replace("_", "-"))
+    return Settings(**values)

@@ -1,0 +1,320 @@
+"""Charger registrations, their live identity (from BootNotification) and connector statuses."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from capacitor_edge.storage.database import Database
+
+
+class DuplicateChargeBoxId(Exception):
+    """A live registration with this chargeBoxId already exists on the box."""
+
+
+@dataclass(frozen=True)
+class ChargerRecord:
+    seq: int
+    id: str
+    org_id: str
+    charge_box_id: str
+    name: str | None
+    location: str | None
+    registered_at: str
+    is_online: bool
+    vendor: str | None
+    model: str | None
+    serial_number: str | None
+    firmware_version: str | None
+    iccid: str | None
+    imsi: str | None
+    meter_type: str | None
+    meter_serial_number: str | None
+    last_boot: str | None
+    last_heartbeat: str | None
+
+
+@dataclass(frozen=True)
+class ConnectorStatus:
+    connector_id: int
+    status: str
+    error_code: str
+    info: str | None
+    vendor_id: str | None
+    vendor_error_code: str | None
+    timestamp: str
+
+
+@dataclass(frozen=True)
+class BootInfo:
+    vendor: str
+    model: str
+    serial_number: str | None
+    firmware_version: str | None
+    iccid: str | None
+    imsi: str | None
+    meter_type: str | None
+    meter_serial_number: str | None
+
+
+_CHARGER_COLUMNS = (
+    "seq, id, org_id, charge_box_id, name, location, registered_at, is_online, vendor, model,"
+    " serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, last_boot,"
+    " last_heartbeat"
+)
+
+
+def _charger(row: sqlite3.Row) -> ChargerRecord:
+    values = dict(row)
+    values["is_online"] = bool(values["is_online"])
+    return ChargerRecord(**values)
+
+
+def _status(row: sqlite3.Row) -> ConnectorStatus:
+    return ConnectorStatus(
+        connector_id=row["connector_id"],
+        status=row["status"],
+        error_code=row["error_code"],
+        info=row["info"],
+        vendor_id=row["vendor_id"],
+        vendor_error_code=row["vendor_error_code"],
+        timestamp=row["timestamp"],
+    )
+
+
+def insert_charger(
+    conn: sqlite3.Connection,
+    *,
+    charger_id: str,
+    org_id: str,
+    charge_box_id: str,
+    name: str | None,
+    location: str | None,
+    now: str,
+) -> ChargerRecord:
+    try:
+        cursor = conn.execute(
+            "INSERT INTO chargers (id, org_id, charge_box_id, name, location, registered_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (charger_id, org_id, charge_box_id, name, location, now),
+        )
+    except sqlite3.IntegrityError as error:
+        if "charge_box_id" in str(error):
+            raise DuplicateChargeBoxId(charge_box_id) from None
+        raise
+    row = conn.execute(
+        f"SELECT {_CHARGER_COLUMNS} FROM chargers WHERE seq = ?", (cursor.lastrowid,)
+    ).fetchone()
+    return _charger(row)
+
+
+def list_chargers(
+    conn: sqlite3.Connection, org_id: str, *, online: bool | None, limit: int, offset: int
+) -> tuple[list[ChargerRecord], int]:
+    """One page of the organisation's live chargers in registration order, and the total."""
+    where = "org_id = ? AND deleted_at IS NULL"
+    params: list[object] = [org_id]
+    if online is not None:
+        where += " AND is_online = ?"
+        params.append(int(online))
+    total = int(conn.execute(f"SELECT COUNT(*) FROM chargers WHERE {where}", params).fetchone()[0])
+    rows = conn.execute(
+        f"SELECT {_CHARGER_COLUMNS} FROM chargers WHERE {where} ORDER BY seq LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    ).fetchall()
+    return [_charger(row) for row in rows], total
+
+
+def find_charger(
+    conn: sqlite3.Connection, charge_box_id: str, org_id: str | None = None
+) -> ChargerRecord | None:
+    """The live registration of ``charge_box_id`` (within ``org_id`` if given)."""
+    sql = f"SELECT {_CHARGER_COLUMNS} FROM chargers WHERE charge_box_id = ? AND deleted_at IS NULL"
+    params: list[object] = [charge_box_id]
+    if org_id is not None:
+        sql += " AND org_id = ?"
+        params.append(org_id)
+    row = conn.execute(sql, params).fetchone()
+    return None if row is None else _charger(row)
+
+
+def delete_charger(conn: sqlite3.Connection, org_id: str, charge_box_id: str, now: str) -> bool:
+    cursor = conn.execute(
+        "UPDATE chargers SET deleted_at = ?, is_online = 0"
+        " WHERE charge_box_id = ? AND org_id = ? AND deleted_at IS NULL",
+        (now, charge_box_id, org_id),
+    )
+    return cursor.rowcount == 1
+
+
+def connector_statuses(conn: sqlite3.Connection, charger_seq: int) -> list[ConnectorStatus]:
+    rows = conn.execute(
+        "SELECT * FROM connector_status WHERE charger_seq = ? ORDER BY connector_id",
+        (charger_seq,),
+    ).fetchall()
+    return [_status(row) for row in rows]
+
+
+def status_history(
+    conn: sqlite3.Connection, charger_seq: int, connector_id: int, limit: int
+) -> list[ConnectorStatus]:
+    """The newest ``limit`` StatusNotifications of one connector, newest first."""
+    rows = conn.execute(
+        "SELECT * FROM status_notifications WHERE charger_seq = ? AND connector_id = ?"
+        " ORDER BY id DESC LIMIT ?",
+        (charger_seq, connector_id, limit),
+    ).fetchall()
+    return [_status(row) for row in rows]
+
+
+def mark_all_offline(conn: sqlite3.Connection) -> None:
+    """At start-up no charger is connected yet, whatever the last run left behind."""
+    conn.execute("UPDATE chargers SET is_online = 0 WHERE is_online = 1")
+
+
+def set_online(conn: sqlite3.Connection, charger_seq: int, online: bool, now: str) -> None:
+    if online:
+        conn.execute(
+            "UPDATE chargers SET is_online = 1, connected_at = ? WHERE seq = ?", (now, charger_seq)
+        )
+    else:
+        conn.execute("UPDATE chargers SET is_online = 0 WHERE seq = ?", (charger_seq,))
+
+
+def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now: str) -> None:
+    conn.execute(
+        "UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?,"
+        " iccid = ?, imsi = ?, meter_type = ?, meter_serial_number = ?, last_boot = ?"
+        " WHERE seq = ?",
+        (
+            boot.vendor,
+            boot.model,
+            boot.serial_number,
+            boot.firmware_version,
+            boot.iccid,
+            boot.imsi,
+            boot.meter_type,
+            boot.meter_serial_number,
+            now,
+            charger_seq,
+        ),
+    )
+
+
+def record_heartbeat(conn: sqlite3.Connection, charger_seq: int, now: str) -> None:
+    conn.execute("UPDATE chargers SET last_heartbeat = ? WHERE seq = ?", (now, charger_seq))
+
+
+def record_status(
+    conn: sqlite3.Connection, charger_seq: int, status: ConnectorStatus, received_at: str
+) -> None:
+    """Keep one history row and make it the connector's current status.
+
+    Chargers replay queued StatusNotifications after an outage, so an older notification must
+    not overwrite a newer current status; it still goes into the history.
+    """
+    values = (
+        charger_seq,
+        status.connector_id,
+        status.status,
+        status.error_code,
+        status.info,
+        status.vendor_id,
+        status.vendor_error_code,
+        status.timestamp,
+    )
+    conn.execute(
+        "INSERT INTO status_notifications (charger_seq, connector_id, status, error_code, info,"
+        " vendor_id, vendor_error_code, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*values, received_at),
+    )
+    conn.execute(
+        "INSERT INTO connector_status (charger_seq, connector_id, status, error_code, info,"
+        " vendor_id, vendor_error_code, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (charger_seq, connector_id) DO UPDATE SET status = excluded.status,"
+        " error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,"
+        " vendor_error_code = excluded.vendor_error_code, timestamp = excluded.timestamp"
+        " WHERE excluded.timestamp >= connector_status.timestamp",
+        values,
+    )
+
+
+class ChargerStore:
+    """The async face of this module, for the domain layer."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def insert(
+        self,
+        *,
+        charger_id: str,
+        org_id: str,
+        charge_box_id: str,
+        name: str | None,
+        location: str | None,
+        now: str,
+    ) -> ChargerRecord:
+        return await self._db.write(
+            lambda c: insert_charger(
+                c,
+                charger_id=charger_id,
+                org_id=org_id,
+                charge_box_id=charge_box_id,
+                name=name,
+                location=location,
+                now=now,
+            )
+        )
+
+    async def page(
+        self, org_id: str, *, online: bool | None, limit: int, offset: int
+    ) -> tuple[list[ChargerRecord], int]:
+        return await self._db.read(
+            lambda c: list_chargers(c, org_id, online=online, limit=limit, offset=offset)
+        )
+
+    async def find(self, charge_box_id: str, org_id: str | None = None) -> ChargerRecord | None:
+        return await self._db.read(lambda c: find_charger(c, charge_box_id, org_id))
+
+    async def find_with_connectors(
+        self, charge_box_id: str, org_id: str
+    ) -> tuple[ChargerRecord, list[ConnectorStatus]] | None:
+        def query(conn: sqlite3.Connection) -> tuple[ChargerRecord, list[ConnectorStatus]] | None:
+            charger = find_charger(conn, charge_box_id, org_id)
+            if charger is None:
+                return None
+            return charger, connector_statuses(conn, charger.seq)
+
+        return await self._db.read(query)
+
+    async def status_history(
+        self, charge_box_id: str, org_id: str, connector_id: int, limit: int
+    ) -> list[ConnectorStatus] | None:
+        def query(conn: sqlite3.Connection) -> list[ConnectorStatus] | None:
+            charger = find_charger(conn, charge_box_id, org_id)
+            if charger is None:
+                return None
+            return status_history(conn, charger.seq, connector_id, limit)
+
+        return await self._db.read(query)
+
+    async def delete(self, org_id: str, charge_box_id: str, now: str) -> bool:
+        return await self._db.write(lambda c: delete_charger(c, org_id, charge_box_id, now))
+
+    async def mark_all_offline(self) -> None:
+        await self._db.write(mark_all_offline)
+
+    async def set_online(self, charger_seq: int, online: bool, now: str) -> None:
+        await self._db.write(lambda c: set_online(c, charger_seq, online, now))
+
+    async def record_boot(self, charger_seq: int, boot: BootInfo, now: str) -> None:
+        await self._db.write(lambda c: record_boot(c, charger_seq, boot, now))
+
+    async def record_heartbeat(self, charger_seq: int, now: str) -> None:
+        await self._db.write(lambda c: record_heartbeat(c, charger_seq, now))
+
+    async def record_status(
+        self, charger_seq: int, status: ConnectorStatus, received_at: str
+    ) -> None:
+        await self._db.write(lambda c: record_status(c, charger_seq, status, received_at))

@@ -1,0 +1,140 @@
+"""Schema migrations: an ordered list, each applied once and recorded in ``schema_migrations``.
+
+Never edit a migration that has shipped; append a new one. A database whose recorded version is
+higher than this list is from a newer capacitor-edge and is refused (downgrading would silently
+drop whatever the newer schema holds).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+
+class DatabaseTooNew(RuntimeError):
+    """The database was written by a newer version of capacitor-edge."""
+
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "organisations, api keys and chargers",
+        """
+        CREATE TABLE organisations (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE api_keys (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL REFERENCES organisations(id),
+            name TEXT NOT NULL,
+            key_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            last_used TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX api_keys_org ON api_keys(org_id, created_at);
+        -- A charger registration. Deleting soft-deletes it (deleted_at) so its history stays for
+        -- audit; the same chargeBoxId may then be registered again as a new row.
+        CREATE TABLE chargers (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            org_id TEXT NOT NULL REFERENCES organisations(id),
+            charge_box_id TEXT NOT NULL,
+            name TEXT,
+            location TEXT,
+            registered_at TEXT NOT NULL,
+            deleted_at TEXT,
+            is_online INTEGER NOT NULL DEFAULT 0,
+            connected_at TEXT,
+            vendor TEXT,
+            model TEXT,
+            serial_number TEXT,
+            firmware_version TEXT,
+            iccid TEXT,
+            imsi TEXT,
+            meter_type TEXT,
+            meter_serial_number TEXT,
+            last_boot TEXT,
+            last_heartbeat TEXT
+        );
+        -- The WebSocket path carries no organisation, so a chargeBoxId is unique on the box.
+        CREATE UNIQUE INDEX chargers_live_cbid ON chargers(charge_box_id) WHERE deleted_at IS NULL;
+        CREATE INDEX chargers_org_seq ON chargers(org_id, seq) WHERE deleted_at IS NULL;
+        CREATE INDEX chargers_org_online ON chargers(org_id, is_online, seq)
+            WHERE deleted_at IS NULL;
+        -- The current status of each connector (connectorId 0 is the charge point itself).
+        CREATE TABLE connector_status (
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            connector_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            error_code TEXT NOT NULL,
+            info TEXT,
+            vendor_id TEXT,
+            vendor_error_code TEXT,
+            timestamp TEXT NOT NULL,
+            PRIMARY KEY (charger_seq, connector_id)
+        ) WITHOUT ROWID;
+        -- Every StatusNotification, for the connector history endpoint and audit.
+        CREATE TABLE status_notifications (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            connector_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            error_code TEXT NOT NULL,
+            info TEXT,
+            vendor_id TEXT,
+            vendor_error_code TEXT,
+            timestamp TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX status_notifications_connector
+            ON status_notifications(charger_seq, connector_id, id);
+        """,
+    ),
+]
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if exists is None:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0)
+
+
+def apply_migrations(conn: sqlite3.Connection) -> int:
+    """Bring the database up to the newest schema; return how many migrations ran."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    current = schema_version(conn)
+    if current > len(MIGRATIONS):
+        raise DatabaseTooNew(
+            f"the database is at schema version {current}, but this capacitor-edge knows only "
+            f"up to {len(MIGRATIONS)}: it was written by a newer version. Run that version, or "
+            "restore a backup made for this one."
+        )
+    ran = 0
+    for version, (name, script) in enumerate(MIGRATIONS, start=1):
+        if version <= current:
+            continue
+        # executescript commits first; each migration is then its own transaction so a failure
+        # leaves the database at the previous version, never half-migrated.
+        try:
+            conn.executescript(
+                "BEGIN IMMEDIATE;\n"
+                + script
+                + "\nINSERT INTO schema_migrations (version, name, applied_at) VALUES "
+                + f"({version}, '{name}', '{datetime.now(UTC).isoformat()}');\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        ran += 1
+    return ran
