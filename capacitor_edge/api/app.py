@@ -14,6 +14,7 @@ from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.keys import keys_blueprint
+from capacitor_edge.api.traffic import traffic_blueprint
 from capacitor_edge.domain.services import Services
 
 API_PREFIX = "/api/v1"
@@ -53,7 +54,12 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
             return {"status": "starting"}, 503
         return {"status": "ok"}
 
-    for blueprint in (chargers_blueprint(services.chargers), keys_blueprint(services.keys)):
+    blueprints = (
+        chargers_blueprint(services.chargers),
+        keys_blueprint(services.keys),
+        traffic_blueprint(services.traffic, services.charger_store),
+    )
+    for blueprint in blueprints:
         require_api_key(blueprint, services.keys)
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     return app

@@ -10,6 +10,23 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 
+class ChargerNotConnected(Exception):
+    """The charger has no live session (or lost it while a call was outstanding)."""
+
+
+class ChargerCallTimeout(Exception):
+    """The charger did not answer a CSMS-initiated CALL in time."""
+
+
+class ChargerCallError(Exception):
+    """The charger answered a CSMS-initiated CALL with a CALLERROR (or an invalid answer)."""
+
+    def __init__(self, code: str, description: str) -> None:
+        super().__init__(f"{code}: {description}")
+        self.code = code
+        self.description = description
+
+
 class ChargerLink(Protocol):
     charge_box_id: str
 
@@ -18,7 +35,9 @@ class ChargerLink(Protocol):
         ...
 
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send a CSMS-initiated CALL and return the charger's CALLRESULT payload."""
+        """Send a CSMS-initiated CALL and return the charger's CALLRESULT payload.
+
+        Raises ChargerNotConnected, ChargerCallTimeout or ChargerCallError."""
         ...
 
 
@@ -47,6 +66,9 @@ class LiveChargers:
             del self._links[link.charge_box_id]
             return True
         return False
+
+    def links(self) -> list[ChargerLink]:
+        return list(self._links.values())
 
     def disconnect(self, charge_box_id: str, code: int, reason: str) -> None:
         link = self._links.get(charge_box_id)

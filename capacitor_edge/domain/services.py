@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
+from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.keys import KeyStore
+from capacitor_edge.storage.traffic import TrafficStore
 
 
 @dataclass
@@ -22,11 +25,17 @@ class Services:
     keys: ApiKeys
     chargers: Chargers
     charger_store: ChargerStore
+    traffic: TrafficStore
+    charger_messages: ChargerMessages
+    schemas: SchemaRegistry
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
+    """Wire the services. Compiles every OCPP 1.6 schema now, so a missing one fails start-up
+    instead of reaching a charger as NotImplemented."""
     live = LiveChargers()
     charger_store = ChargerStore(db)
+    traffic = TrafficStore(db)
     return Services(
         settings=settings,
         clock=clock,
@@ -34,4 +43,9 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         keys=ApiKeys(KeyStore(db), clock),
         chargers=Chargers(charger_store, clock, live, settings.charger_base_url()),
         charger_store=charger_store,
+        traffic=traffic,
+        charger_messages=ChargerMessages(
+            charger_store, traffic, clock, settings.heartbeat_interval_s
+        ),
+        schemas=SchemaRegistry(ALL_ACTIONS),
     )

@@ -72,6 +72,7 @@ class _Write(Generic[T]):
     done: trio.Event = field(default_factory=trio.Event)
     result: Any = None
     error: BaseException | None = None
+    detached: bool = False  # nobody waits for it: a failure can only be logged
 
 
 class Database:
@@ -162,6 +163,14 @@ class Database:
         result: T = item.result
         return result
 
+    def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> None:
+        """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
+        answered about, such as the frame trace). Dropped if the database is closing."""
+        if self._closing:
+            return
+        self._pending.append(_Write(fn, detached=True))
+        self._wakeup.set()
+
     def _commit(self, batch: list[_Write[Any]]) -> None:
         conn = self._writer
         assert conn is not None
@@ -175,6 +184,8 @@ class Database:
                 except Exception as error:  # reported to that caller alone
                     conn.execute("ROLLBACK TO write")
                     item.error = error
+                    if item.detached:
+                        log.warning("background write failed: %r", error)
                 conn.execute("RELEASE write")
             conn.execute("COMMIT")
         except Exception as error:

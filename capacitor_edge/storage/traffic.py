@@ -1,0 +1,113 @@
+"""What crosses the charger link, kept for diagnosis: refused connection attempts and a bounded
+per-charger trace of OCPP frames."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from capacitor_edge.storage.database import Database
+
+#: Connection attempts kept on the box in all; the API shows the newest 100 a caller may see.
+ATTEMPTS_KEPT = 10_000
+
+
+@dataclass(frozen=True)
+class ConnectionAttempt:
+    charge_box_id: str
+    remote_address: str
+    reason: str
+    at: str
+
+
+@dataclass(frozen=True)
+class TracedFrame:
+    direction: str
+    frame: str
+    at: str
+
+
+def insert_attempt(
+    conn: sqlite3.Connection,
+    charge_box_id: str,
+    org_id: str | None,
+    remote_address: str,
+    reason: str,
+    at: str,
+) -> None:
+    cursor = conn.execute(
+        "INSERT INTO connection_attempts (charge_box_id, org_id, remote_address, reason, at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (charge_box_id, org_id, remote_address, reason, at),
+    )
+    # Keep the table bounded without a separate task: a flood of refused connections must not
+    # fill the gateway's disk.
+    if cursor.lastrowid is not None and cursor.lastrowid % 1000 == 0:
+        conn.execute(
+            "DELETE FROM connection_attempts WHERE id <= ?", (cursor.lastrowid - ATTEMPTS_KEPT,)
+        )
+
+
+def latest_attempts(conn: sqlite3.Connection, org_id: str, limit: int) -> list[ConnectionAttempt]:
+    """The newest attempts this organisation may see: its own ids and unregistered ones."""
+    rows = conn.execute(
+        "SELECT charge_box_id, remote_address, reason, at FROM connection_attempts"
+        " WHERE org_id IS NULL OR org_id = ? ORDER BY id DESC LIMIT ?",
+        (org_id, limit),
+    ).fetchall()
+    return [ConnectionAttempt(*row) for row in rows]
+
+
+def insert_frame(
+    conn: sqlite3.Connection, charger_seq: int, direction: str, frame: str, at: str
+) -> None:
+    conn.execute(
+        "INSERT INTO message_trace (charger_seq, direction, frame, at) VALUES (?, ?, ?, ?)",
+        (charger_seq, direction, frame, at),
+    )
+
+
+def prune_trace(conn: sqlite3.Connection, charger_seqs: list[int], keep: int) -> None:
+    for seq in charger_seqs:
+        conn.execute(
+            "DELETE FROM message_trace WHERE charger_seq = ? AND id < COALESCE(("
+            " SELECT id FROM message_trace WHERE charger_seq = ? ORDER BY id DESC"
+            " LIMIT 1 OFFSET ?), 0)",
+            (seq, seq, max(keep - 1, 0)),
+        )
+        if keep == 0:
+            conn.execute("DELETE FROM message_trace WHERE charger_seq = ?", (seq,))
+
+
+def latest_frames(conn: sqlite3.Connection, charger_seq: int, limit: int) -> list[TracedFrame]:
+    rows = conn.execute(
+        "SELECT direction, frame, at FROM message_trace WHERE charger_seq = ?"
+        " ORDER BY id DESC LIMIT ?",
+        (charger_seq, limit),
+    ).fetchall()
+    return [TracedFrame(*row) for row in rows]
+
+
+class TrafficStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def record_attempt(
+        self, charge_box_id: str, org_id: str | None, remote_address: str, reason: str, at: str
+    ) -> None:
+        await self._db.write(
+            lambda c: insert_attempt(c, charge_box_id, org_id, remote_address, reason, at)
+        )
+
+    async def latest_attempts(self, org_id: str, limit: int) -> list[ConnectionAttempt]:
+        return await self._db.read(lambda c: latest_attempts(c, org_id, limit))
+
+    def trace(self, charger_seq: int, direction: str, frame: str, at: str) -> None:
+        """Queue a frame for the trace without waiting: it rides along in the next commit."""
+        self._db.write_nowait(lambda c: insert_frame(c, charger_seq, direction, frame, at))
+
+    async def prune_trace(self, charger_seqs: list[int], keep: int) -> None:
+        await self._db.write(lambda c: prune_trace(c, charger_seqs, keep))
+
+    async def latest_frames(self, charger_seq: int, limit: int) -> list[TracedFrame]:
+        return await self._db.read(lambda c: latest_frames(c, charger_seq, limit))

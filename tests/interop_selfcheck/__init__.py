@@ -1,0 +1,1 @@
+"""Self-checks for tests/support against a throwaway in-test OCPP server."""
