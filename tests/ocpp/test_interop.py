@@ -42,70 +42,70 @@ async def wait_for(check: Any, client: httpx.AsyncClient, path: str) -> dict[str
 
 async def test_boot_status_heartbeat_show_in_the_api(tmp_path: Path) -> None:
     with trio.fail_after(60):
-        async with ServerProcess.start(tmp_path / "data") as server:
-            async with httpx.AsyncClient(
+        async with (
+            ServerProcess.start(tmp_path / "data") as server,
+            httpx.AsyncClient(
                 base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api:
-                created = await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
-                assert created.status_code == 201
-                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
-                    await charger.wait_connected()
-                    boot = await charger.call("BootNotification", BOOT)
-                    assert boot["status"] == "Accepted"
-                    assert boot["interval"] == 300
-                    assert boot["currentTime"].endswith("Z")
-                    for stamp, value in (
-                        ("2026-02-06T12:30:00.000Z", "Available"),
-                        ("2026-02-06T12:40:00.000Z", "Preparing"),
-                        ("2026-02-06T12:45:00.000Z", "Charging"),
-                    ):
-                        assert (
-                            await charger.call("StatusNotification", status(1, value, stamp)) == {}
-                        )
-                    await charger.call(
-                        "StatusNotification", status(2, "Available", "2026-02-06T12:31:00.000Z")
-                    )
-                    await charger.call(
-                        "StatusNotification", status(0, "Available", "2026-02-06T12:29:00.000Z")
-                    )
-                    heartbeat = await charger.call("Heartbeat", {})
-                    assert heartbeat["currentTime"].endswith("Z")
-
-                    details = (await api.get("/api/v1/chargers/CP-1")).json()
-                    assert details["isOnline"] is True and details["status"] == "online"
-                    assert details["vendor"] == "ABB" and details["model"] == "Terra AC"
-                    assert details["serialNumber"] == "ABC12345"
-                    assert details["firmwareVersion"] == "1.6.0"
-                    assert details["lastHeartbeat"] == heartbeat["currentTime"]
-                    assert details["connectors"] == [
-                        {
-                            "connectorId": 1,
-                            "status": "Charging",
-                            "errorCode": "NoError",
-                            "lastUpdated": "2026-02-06T12:45:00.000Z",
-                        },
-                        {
-                            "connectorId": 2,
-                            "status": "Available",
-                            "errorCode": "NoError",
-                            "lastUpdated": "2026-02-06T12:31:00.000Z",
-                        },
-                    ]
-                    assert details["chargePointStatus"]["status"] == "Available"
-                    history = (await api.get("/api/v1/chargers/CP-1/connectors/1/status")).json()
-                    assert [h["status"] for h in history["statusNotifications"]] == [
-                        "Charging",
-                        "Preparing",
-                        "Available",
-                    ]
-                    listed = (await api.get("/api/v1/chargers?status=online")).json()
-                    assert [c["chargeBoxId"] for c in listed["chargers"]] == ["CP-1"]
-                    assert listed["chargers"][0]["vendor"] == "ABB"
-                    trace = (await api.get("/api/v1/chargers/CP-1/messages?limit=2")).json()
-                    assert [m["direction"] for m in trace["messages"]] == ["out", "in"]
-                    assert '"Heartbeat"' in trace["messages"][1]["frame"]
-                    await charger.close()
-                offline = await wait_for(
-                    lambda body: body["isOnline"] is False, api, "/api/v1/chargers/CP-1"
+            ) as api,
+        ):
+            created = await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
+            assert created.status_code == 201
+            async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+                await charger.wait_connected()
+                boot = await charger.call("BootNotification", BOOT)
+                assert boot["status"] == "Accepted"
+                assert boot["interval"] == 300
+                assert boot["currentTime"].endswith("Z")
+                for stamp, value in (
+                    ("2026-02-06T12:30:00.000Z", "Available"),
+                    ("2026-02-06T12:40:00.000Z", "Preparing"),
+                    ("2026-02-06T12:45:00.000Z", "Charging"),
+                ):
+                    assert await charger.call("StatusNotification", status(1, value, stamp)) == {}
+                await charger.call(
+                    "StatusNotification", status(2, "Available", "2026-02-06T12:31:00.000Z")
                 )
-                assert offline["status"] == "offline"
+                await charger.call(
+                    "StatusNotification", status(0, "Available", "2026-02-06T12:29:00.000Z")
+                )
+                heartbeat = await charger.call("Heartbeat", {})
+                assert heartbeat["currentTime"].endswith("Z")
+
+                details = (await api.get("/api/v1/chargers/CP-1")).json()
+                assert details["isOnline"] is True and details["status"] == "online"
+                assert details["vendor"] == "ABB" and details["model"] == "Terra AC"
+                assert details["serialNumber"] == "ABC12345"
+                assert details["firmwareVersion"] == "1.6.0"
+                assert details["lastHeartbeat"] == heartbeat["currentTime"]
+                assert details["connectors"] == [
+                    {
+                        "connectorId": 1,
+                        "status": "Charging",
+                        "errorCode": "NoError",
+                        "lastUpdated": "2026-02-06T12:45:00.000Z",
+                    },
+                    {
+                        "connectorId": 2,
+                        "status": "Available",
+                        "errorCode": "NoError",
+                        "lastUpdated": "2026-02-06T12:31:00.000Z",
+                    },
+                ]
+                assert details["chargePointStatus"]["status"] == "Available"
+                history = (await api.get("/api/v1/chargers/CP-1/connectors/1/status")).json()
+                assert [h["status"] for h in history["statusNotifications"]] == [
+                    "Charging",
+                    "Preparing",
+                    "Available",
+                ]
+                listed = (await api.get("/api/v1/chargers?status=online")).json()
+                assert [c["chargeBoxId"] for c in listed["chargers"]] == ["CP-1"]
+                assert listed["chargers"][0]["vendor"] == "ABB"
+                trace = (await api.get("/api/v1/chargers/CP-1/messages?limit=2")).json()
+                assert [m["direction"] for m in trace["messages"]] == ["out", "in"]
+                assert '"Heartbeat"' in trace["messages"][1]["frame"]
+                await charger.close()
+            offline = await wait_for(
+                lambda body: body["isOnline"] is False, api, "/api/v1/chargers/CP-1"
+            )
+            assert offline["status"] == "offline"
