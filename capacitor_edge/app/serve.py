@@ -35,10 +35,12 @@ INITIAL_KEY_FILE = "initial-api-key"
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where the running appliance listens (ports resolved, so port 0 works in tests)."""
+    """Where the running appliance listens (ports resolved, so port 0 works in tests), and its
+    services, for code that embeds the appliance in-process."""
 
     http_url: str
     ocpp_url: str
+    services: Services
 
 
 def database_path(settings: Settings) -> Path:
@@ -112,7 +114,7 @@ async def serve(
                 ocpp_url = await front.start(serve_ocpp, services, shutdown)
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
-                task_status.started(Endpoints(http_url=http_url, ocpp_url=ocpp_url))
+                task_status.started(Endpoints(http_url, ocpp_url, services))
                 await shutdown.wait()
                 log.info("shutting down")
         finally:

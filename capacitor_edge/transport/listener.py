@@ -151,8 +151,9 @@ class OcppListener:
         reason: str,
     ) -> None:
         log.info("refused %r from %s: %s", charge_box_id, remote, reason)
-        await request.reject(status, body=reason.encode())
+        # Recorded before the charger hears the answer, so the record is there when it looks.
         await self._messages.refused(charge_box_id, org_id, remote, reason)
+        await request.reject(status, body=reason.encode())
 
     async def _run_session(
         self, ws: WebSocketConnection, charger: ChargerIdentity, remote: str

@@ -1,0 +1,94 @@
+"""A bare OCPP-J client over trio-websocket, for listener tests on real sockets."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import trio
+from trio_websocket import WebSocketConnection, wrap_client_stream
+
+from tests.conftest import Appliance
+
+_ids = itertools.count(1)
+
+
+@asynccontextmanager
+async def _unwrapped() -> AsyncIterator[None]:
+    """Re-raise a nursery's lone exception as itself, so tests can ``pytest.raises`` it."""
+    try:
+        yield
+    except BaseExceptionGroup as group:
+        leaves: list[BaseException] = []
+
+        def collect(error: BaseException) -> None:
+            if isinstance(error, BaseExceptionGroup):
+                for inner in error.exceptions:
+                    collect(inner)
+            else:
+                leaves.append(error)
+
+        collect(group)
+        if len(leaves) == 1:
+            raise leaves[0] from None
+        raise
+
+
+@asynccontextmanager
+async def charger_socket(
+    appliance: Appliance,
+    charge_box_id: str,
+    *,
+    subprotocols: Sequence[str] | None = ("ocpp1.6",),
+    path: str | None = None,
+) -> AsyncIterator[WebSocketConnection]:
+    """A WebSocket to the appliance's OCPP listener. Built from our own TCP stream because
+    trio-websocket's ``open_websocket`` leaves the socket open when the handshake is refused."""
+    url = urlsplit(appliance.endpoints.ocpp_url)
+    assert url.hostname is not None and url.port is not None
+    stream = await trio.open_tcp_stream(url.hostname, url.port)
+    try:
+        async with _unwrapped(), trio.open_nursery() as nursery:
+            ws = await wrap_client_stream(
+                nursery,
+                stream,
+                url.hostname,
+                path or f"/ocpp/{charge_box_id}",
+                subprotocols=list(subprotocols) if subprotocols else None,
+            )
+            try:
+                yield ws
+            finally:
+                with trio.move_on_after(2):
+                    await ws.aclose()
+                nursery.cancel_scope.cancel()
+    finally:
+        await stream.aclose()
+
+
+async def call(ws: WebSocketConnection, action: str, payload: dict[str, Any]) -> list[Any]:
+    """Send a CALL and return the frame that answers it."""
+    unique_id = str(next(_ids))
+    await ws.send_message(json.dumps([2, unique_id, action, payload]))
+    answer: list[Any] = json.loads(await ws.get_message())
+    assert answer[1] == unique_id
+    return answer
+
+
+async def send_raw(ws: WebSocketConnection, text: str) -> list[Any]:
+    await ws.send_message(text)
+    answer: list[Any] = json.loads(await ws.get_message())
+    return answer
+
+
+async def register(client: httpx.AsyncClient, charge_box_id: str) -> None:
+    response = await client.post("/api/v1/chargers", json={"chargeBoxId": charge_box_id})
+    assert response.status_code == 201, response.text
+
+
+BOOT = {"chargePointVendor": "Vendor", "chargePointModel": "Model"}
