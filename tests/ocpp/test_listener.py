@@ -23,7 +23,10 @@ async def online(client: httpx.AsyncClient, charge_box_id: str) -> bool:
 
 
 async def wait_online(client: httpx.AsyncClient, charge_box_id: str, expected: bool) -> None:
-    while await online(client, charge_box_id) is not expected:
+    # Polling the REST API is the only way a client sees the state (no event to wait on).
+    while True:
+        if await online(client, charge_box_id) is expected:
+            return
         await trio.sleep(0.01)
 
 

@@ -1,0 +1,196 @@
+"""Timing of a charger session on trio's MockClock: stale links reaped, pings keeping a link
+alive, CSMS call timeouts. The link is an in-memory stream pair carrying a real WebSocket; the
+database is a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import trio
+import trio.testing
+from trio_websocket import ConnectionClosed, WebSocketConnection, wrap_client_stream
+from trio_websocket import wrap_server_stream
+
+from capacitor_edge.clock import SystemClock
+from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
+from capacitor_edge.domain.live import ChargerCallTimeout, ChargerNotConnected
+from capacitor_edge.protocol import ALL_ACTIONS, OcppSession, SchemaRegistry
+from capacitor_edge.storage.chargers import ChargerStore
+from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.keys import KeyStore
+from capacitor_edge.storage.traffic import TrafficStore
+from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
+
+SCHEMAS = SchemaRegistry(ALL_ACTIONS)
+
+
+@pytest.fixture
+def clock() -> trio.testing.MockClock:
+    """Virtual time that jumps only after 0.1 s of real idleness: the database's writer thread
+    makes every task wait without being "idle", and an instant jump would fire the session's
+    timers in the middle of a commit."""
+    return trio.testing.MockClock(autojump_threshold=0.1)
+
+
+STALE_AFTER = 300 * 2 + 60
+
+
+@dataclass
+class Link:
+    connection: ChargerConnection
+    charger: WebSocketConnection
+    ended: trio.Event
+
+
+@asynccontextmanager
+async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
+    db = Database(tmp_path / "capacitor.db")
+    async with trio.open_nursery() as nursery:
+        await nursery.start(db.run)
+        clock = SystemClock()
+        org = await KeyStore(db).ensure_organisation("org_1", "default", "2026-01-01T00:00:00.000Z")
+        store = ChargerStore(db)
+        record = await store.insert(
+            charger_id="chg_1",
+            org_id=org.id,
+            charge_box_id="CP-1",
+            name=None,
+            location=None,
+            now="2026-01-01T00:00:00.000Z",
+        )
+        messages = ChargerMessages(store, TrafficStore(db), clock, 300)
+        client_stream, server_stream = trio.testing.memory_stream_pair()
+        client_ws: list[WebSocketConnection] = []
+
+        async def open_client() -> None:
+            client_ws.append(
+                await wrap_client_stream(
+                    nursery, client_stream, "test", "/ocpp/CP-1", subprotocols=["ocpp1.6"]
+                )
+            )
+
+        nursery.start_soon(open_client)
+        request = await wrap_server_stream(nursery, server_stream)
+        ws = await request.accept(subprotocol="ocpp1.6")
+        while not client_ws:
+            await trio.sleep(0)
+        identity = ChargerIdentity("CP-1", record.seq, org.id)
+        connection = ChargerConnection(
+            ws, identity, OcppSession(SCHEMAS, frozenset(messages.handlers)), messages, timings
+        )
+        ended = trio.Event()
+
+        async def run() -> None:
+            await connection.run()
+            ended.set()
+
+        nursery.start_soon(run)
+        yield Link(connection, client_ws[0], ended)
+        connection.close(1000, "test over")
+        await ended.wait()
+        await db.close()
+        nursery.cancel_scope.cancel()
+
+
+async def closed_code(ws: WebSocketConnection) -> int:
+    with pytest.raises(ConnectionClosed):
+        while True:
+            await ws.get_message()
+    assert ws.closed is not None
+    return ws.closed.code
+
+
+async def test_a_silent_session_is_reaped(tmp_path: Path, clock: trio.testing.MockClock) -> None:
+    timings = LinkTimings(call_timeout_s=30, stale_after_s=STALE_AFTER, ping_interval_s=0)
+    with trio.fail_after(STALE_AFTER * 3):
+        async with session(tmp_path, timings) as link:
+            started = trio.current_time()
+            assert await closed_code(link.charger) == 1001
+            await link.ended.wait()
+            assert trio.current_time() - started == pytest.approx(STALE_AFTER, abs=1)
+
+
+async def test_messages_keep_a_session_alive(tmp_path: Path, clock: trio.testing.MockClock) -> None:
+    timings = LinkTimings(call_timeout_s=30, stale_after_s=STALE_AFTER, ping_interval_s=0)
+    with trio.fail_after(STALE_AFTER * 10):
+        async with session(tmp_path, timings) as link:
+            for number in range(4):
+                await trio.sleep(STALE_AFTER - 60)
+                await link.charger.send_message(json.dumps([2, str(number), "Heartbeat", {}]))
+                assert json.loads(await link.charger.get_message())[0] == 3
+            last = trio.current_time()
+            assert not link.ended.is_set()
+            assert await closed_code(link.charger) == 1001
+            assert trio.current_time() - last == pytest.approx(STALE_AFTER, abs=1)
+
+
+async def test_answered_pings_keep_a_silent_charger_alive(
+    tmp_path: Path, clock: trio.testing.MockClock
+) -> None:
+    """The charger sends no OCPP message, but its WebSocket library answers our pings."""
+    timings = LinkTimings(call_timeout_s=30, stale_after_s=STALE_AFTER, ping_interval_s=60)
+    with trio.fail_after(STALE_AFTER * 10):
+        async with session(tmp_path, timings) as link:
+
+            async def read_forever() -> None:  # lets the client library answer pings
+                with pytest.raises(ConnectionClosed):
+                    await link.charger.get_message()
+
+            async with trio.open_nursery() as reader:
+                reader.start_soon(read_forever)
+                await trio.sleep(STALE_AFTER * 4)
+                assert not link.ended.is_set()
+                reader.cancel_scope.cancel()
+
+
+async def test_a_csms_call_times_out_and_the_next_one_works(
+    tmp_path: Path, clock: trio.testing.MockClock
+) -> None:
+    timings = LinkTimings(call_timeout_s=30, stale_after_s=STALE_AFTER, ping_interval_s=0)
+    with trio.fail_after(STALE_AFTER):
+        async with session(tmp_path, timings) as link:
+            started = trio.current_time()
+            with pytest.raises(ChargerCallTimeout):
+                await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
+            assert trio.current_time() - started == pytest.approx(30, abs=0.5)
+            ignored = json.loads(await link.charger.get_message())
+            # The late answer is dropped, never handed to the next call.
+            await link.charger.send_message(json.dumps([3, ignored[1], {"status": "Rejected"}]))
+
+            async def answer_next() -> None:
+                frame = json.loads(await link.charger.get_message())
+                assert frame[1] != ignored[1]
+                await link.charger.send_message(json.dumps([3, frame[1], {"status": "Accepted"}]))
+
+            async with trio.open_nursery() as charger:
+                charger.start_soon(answer_next)
+                result = await link.connection.call(
+                    "TriggerMessage", {"requestedMessage": "StatusNotification"}
+                )
+            assert result == {"status": "Accepted"}
+
+
+async def test_a_call_fails_fast_when_the_charger_goes_away(
+    tmp_path: Path, clock: trio.testing.MockClock
+) -> None:
+    timings = LinkTimings(call_timeout_s=30, stale_after_s=STALE_AFTER, ping_interval_s=0)
+    with trio.fail_after(STALE_AFTER):
+        async with session(tmp_path, timings) as link:
+
+            async def hang_up() -> None:
+                await link.charger.get_message()
+                await link.charger.aclose()
+
+            async with trio.open_nursery() as charger:
+                charger.start_soon(hang_up)
+                started = trio.current_time()
+                with pytest.raises(ChargerNotConnected):
+                    await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
+                assert trio.current_time() - started < 30
+            with pytest.raises(ChargerNotConnected):
+                await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
