@@ -9,6 +9,7 @@ gateway in a car park must not be silently ignored.
 from __future__ import annotations
 
 import dataclasses
+import math
 import socket
 import tomllib
 from collections.abc import Callable, Mapping
@@ -195,6 +196,8 @@ def _convert(name: str, value: Any, source: str) -> Any:
             if isinstance(value, bool) or not isinstance(value, int | float | str):
                 raise ValueError("must be a number")
             converted = float(value)
+            if not math.isfinite(converted):
+                raise ValueError("must be a finite number")
         elif kind == "str":
             if not isinstance(value, str):
                 raise ValueError("must be a string")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import trio
-from quart_schema import APIKeySecurityScheme, Info, QuartSchema
+from quart_schema import APIKeySecurityScheme, Info, QuartSchema, document_response
 from quart_trio import QuartTrio
 from quart_trio.wrappers import TrioRequest
 
 from capacitor_edge import __version__
+from capacitor_edge.api import responses
 from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.errors import install_error_handlers
@@ -48,6 +49,8 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
     install_error_handlers(app)
 
     @app.get("/health")
+    @document_response(responses.Health)
+    @document_response(responses.Health, 503)
     async def health() -> Any:
         """200 once the appliance is ready; no key needed."""
         if not ready.is_set():

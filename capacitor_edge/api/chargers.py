@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint
-from quart_schema import validate_querystring, validate_request
+from quart_schema import document_response, validate_querystring, validate_request
 
 from capacitor_edge.api import presenters
+from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.api.models import ListChargersQuery, RegisterCharger
 from capacitor_edge.domain.chargers import Chargers
@@ -26,6 +27,10 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
     bp = Blueprint("chargers", __name__)
 
     @bp.post("/chargers")
+    @document_response(r.RegisteredCharger, 201)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 409)
     @validate_request(RegisterCharger)
     async def register_charger(data: RegisterCharger) -> Any:
         """Register a charger with your organisation."""
@@ -36,6 +41,9 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         return presenters.registered_charger(record, url), 201
 
     @bp.get("/chargers")
+    @document_response(r.ChargerList)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
     @validate_querystring(ListChargersQuery)
     async def list_chargers(query_args: ListChargersQuery) -> Any:
         """List your organisation's chargers, in registration order."""
@@ -49,18 +57,28 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         }
 
     @bp.get("/chargers/<charge_box_id>")
+    @document_response(r.ChargerDetails)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
     async def get_charger(charge_box_id: str) -> Any:
         """A charger with its connectors."""
         details = await chargers.details(principal().org_id, charge_box_id)
         return presenters.charger_details(details, chargers.connection_url(charge_box_id))
 
     @bp.delete("/chargers/<charge_box_id>")
+    @document_response(r.Unregistered)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
     async def delete_charger(charge_box_id: str) -> Any:
         """Unregister a charger; its history is kept and the id may be registered again."""
         await chargers.unregister(principal().org_id, charge_box_id)
         return {"message": "Charger unregistered successfully", "chargeBoxId": charge_box_id}
 
     @bp.get("/chargers/<charge_box_id>/connectors/<connector_id>/status")
+    @document_response(r.ConnectorHistory)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
     async def connector_status(charge_box_id: str, connector_id: str) -> Any:
         """The last 5 status notifications of a connector, newest first."""
         number = parse_connector_id(connector_id)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint
-from quart_schema import validate_request
+from quart_schema import document_response, validate_request
 
 from capacitor_edge.api import presenters
+from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.api.models import CreateApiKey
 from capacitor_edge.domain.keys import ApiKeys
@@ -17,6 +18,9 @@ def keys_blueprint(keys: ApiKeys) -> Blueprint:
     bp = Blueprint("api_keys", __name__)
 
     @bp.post("/auth/api-keys")
+    @document_response(r.CreatedApiKey, 201)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
     @validate_request(CreateApiKey)
     async def create_key(data: CreateApiKey) -> Any:
         """Create a key for the caller's organisation; the full key is shown only here."""
@@ -30,12 +34,17 @@ def keys_blueprint(keys: ApiKeys) -> Blueprint:
         }, 201
 
     @bp.get("/auth/api-keys")
+    @document_response(r.ApiKeyList)
+    @document_response(r.ErrorBody, 401)
     async def list_keys() -> Any:
         """The organisation's active keys, masked."""
         records = await keys.list(principal().org_id)
         return {"apiKeys": [presenters.api_key(r) for r in records]}
 
     @bp.delete("/auth/api-keys/<key_id>")
+    @document_response(r.Message)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
     async def revoke_key(key_id: str) -> Any:
         """Revoke a key; it stops working at once."""
         await keys.revoke(principal().org_id, key_id)

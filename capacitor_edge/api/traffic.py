@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 from quart import Blueprint
-from quart_schema import validate_querystring
+from quart_schema import document_response, validate_querystring
 
+from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.domain.errors import NotFound
 from capacitor_edge.storage.chargers import ChargerStore
@@ -24,6 +25,8 @@ def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprin
     bp = Blueprint("traffic", __name__)
 
     @bp.get("/connection-attempts")
+    @document_response(r.ConnectionAttempts)
+    @document_response(r.ErrorBody, 401)
     async def connection_attempts() -> Any:
         """The latest 100 refused charger connections: unregistered ids, and your own ids."""
         attempts = await traffic.latest_attempts(principal().org_id, ATTEMPTS_SHOWN)
@@ -40,6 +43,10 @@ def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprin
         }
 
     @bp.get("/chargers/<charge_box_id>/messages")
+    @document_response(r.ChargerMessages)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
     @validate_querystring(MessagesQuery)
     async def charger_messages(charge_box_id: str, query_args: MessagesQuery) -> Any:
         """The charger's latest OCPP frames in and out, newest first."""

@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 import trio
 import trio.testing
-from trio_websocket import ConnectionClosed, WebSocketConnection, wrap_client_stream
-from trio_websocket import wrap_server_stream
+from trio_websocket import (
+    ConnectionClosed,
+    WebSocketConnection,
+    wrap_client_stream,
+    wrap_server_stream,
+)
 
 from capacitor_edge.clock import SystemClock
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
@@ -66,6 +70,7 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
         messages = ChargerMessages(store, TrafficStore(db), clock, 300)
         client_stream, server_stream = trio.testing.memory_stream_pair()
         client_ws: list[WebSocketConnection] = []
+        client_open = trio.Event()
 
         async def open_client() -> None:
             client_ws.append(
@@ -73,12 +78,12 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
                     nursery, client_stream, "test", "/ocpp/CP-1", subprotocols=["ocpp1.6"]
                 )
             )
+            client_open.set()
 
         nursery.start_soon(open_client)
         request = await wrap_server_stream(nursery, server_stream)
         ws = await request.accept(subprotocol="ocpp1.6")
-        while not client_ws:
-            await trio.sleep(0)
+        await client_open.wait()
         identity = ChargerIdentity("CP-1", record.seq, org.id)
         connection = ChargerConnection(
             ws, identity, OcppSession(SCHEMAS, frozenset(messages.handlers)), messages, timings

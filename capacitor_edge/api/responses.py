@@ -1,0 +1,151 @@
+"""Response shapes, for the OpenAPI document only (the presenters build the bodies)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    success: bool = False
+    error: ErrorDetail
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Instructions(BaseModel):
+    message: str
+    url: str
+    protocol: str
+
+
+class RegisteredCharger(BaseModel):
+    id: str
+    chargeBoxId: str
+    name: str | None
+    location: str | None
+    status: str
+    isOnline: bool
+    registeredAt: str
+    connectionUrl: str
+    instructions: Instructions
+
+
+class ChargerSummary(BaseModel):
+    id: str
+    chargeBoxId: str
+    name: str | None
+    status: str
+    isOnline: bool
+    vendor: str | None
+    model: str | None
+    lastHeartbeat: str | None
+
+
+class Pagination(BaseModel):
+    total: int
+    limit: int
+    offset: int
+
+
+class ChargerList(BaseModel):
+    chargers: list[ChargerSummary]
+    pagination: Pagination
+
+
+class Connector(BaseModel):
+    connectorId: int
+    status: str
+    errorCode: str
+    lastUpdated: str
+
+
+class ChargerDetails(BaseModel):
+    id: str
+    chargeBoxId: str
+    name: str | None
+    status: str
+    isOnline: bool
+    vendor: str | None
+    model: str | None
+    serialNumber: str | None
+    firmwareVersion: str | None
+    lastHeartbeat: str | None
+    connectors: list[Connector]
+    connectionUrl: str
+    location: str | None
+    registeredAt: str
+    chargePointStatus: Connector | None
+    iccid: str | None
+    imsi: str | None
+    meterType: str | None
+    meterSerialNumber: str | None
+    lastBoot: str | None
+
+
+class Unregistered(BaseModel):
+    message: str
+    chargeBoxId: str
+
+
+class StatusNotification(BaseModel):
+    status: str
+    errorCode: str
+    timestamp: str
+
+
+class ConnectorHistory(BaseModel):
+    chargeBoxId: str
+    connectorId: int
+    statusNotifications: list[StatusNotification]
+
+
+class CreatedApiKey(BaseModel):
+    id: str
+    name: str
+    key: str
+    createdAt: str
+
+
+class ApiKey(BaseModel):
+    id: str
+    name: str
+    prefix: str
+    lastUsed: str | None
+    createdAt: str
+
+
+class ApiKeyList(BaseModel):
+    apiKeys: list[ApiKey]
+
+
+class Message(BaseModel):
+    message: str
+
+
+class ConnectionAttempt(BaseModel):
+    chargeBoxId: str
+    remoteAddress: str
+    reason: str
+    timestamp: str
+
+
+class ConnectionAttempts(BaseModel):
+    connectionAttempts: list[ConnectionAttempt]
+
+
+class TracedFrame(BaseModel):
+    direction: str
+    frame: str
+    timestamp: str
+
+
+class ChargerMessages(BaseModel):
+    chargeBoxId: str
+    messages: list[TracedFrame]
