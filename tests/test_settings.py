@@ -1,0 +1,169 @@
+"""Settings: defaults, precedence (TOML < environment < flags), errors that name the key."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from capacitor_edge.app.cli import build_parser, settings_from
+from capacitor_edge.settings import HostPort, Settings, SettingsError, load_settings
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def write_toml(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "capacitor-edge.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_match_design() -> None:
+    settings = load_settings(None, {}, {})
+    assert settings.http == HostPort("0.0.0.0", 8080)
+    assert settings.ocpp == HostPort("0.0.0.0", 9000)
+    assert settings.data_dir == Path("./capacitor-data")
+    assert settings.heartbeat_interval_s == 300
+    assert settings == Settings()
+
+
+def test_toml_then_env_then_flags(tmp_path: Path) -> None:
+    config = write_toml(
+        tmp_path,
+        'data_dir = "/from/toml"\nhttp = "127.0.0.1:1111"\nocpp = "127.0.0.1:2222"\n'
+        "heartbeat_interval_s = 100\n",
+    )
+    env = {
+        "CAPACITOR_EDGE_HTTP": "127.0.0.1:3333",
+        "CAPACITOR_EDGE_OCPP": "127.0.0.1:4444",
+        "UNRELATED_VARIABLE": "ignored",
+    }
+    flags: dict[str, str | None] = {"ocpp": "127.0.0.1:5555", "data_dir": None}
+
+    settings = load_settings(config, env, flags)
+
+    assert settings.data_dir == Path("/from/toml")  # only in TOML (the flag is unset)
+    assert settings.heartbeat_interval_s == 100  # only in TOML
+    assert settings.http == HostPort("127.0.0.1", 3333)  # env beats TOML
+    assert settings.ocpp == HostPort("127.0.0.1", 5555)  # flag beats env and TOML
+
+
+def test_cli_reads_config_env_and_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = write_toml(tmp_path, 'http = "127.0.0.1:1111"\nlog_level = "debug"\n')
+    monkeypatch.setenv("CAPACITOR_EDGE_CONFIG", str(config))
+    monkeypatch.setenv("CAPACITOR_EDGE_LOG_LEVEL", "warning")
+    args = build_parser().parse_args(["serve", "--data-dir", str(tmp_path / "d")])
+
+    settings = settings_from(args)
+
+    assert settings.http == HostPort("127.0.0.1", 1111)
+    assert settings.log_level == "warning"
+    assert settings.data_dir == tmp_path / "d"
+
+
+def test_unknown_toml_key_names_it(tmp_path: Path) -> None:
+    config = write_toml(tmp_path, "heartbeat_interval = 30\n")
+    with pytest.raises(SettingsError, match="heartbeat_interval"):
+        load_settings(config, {}, {})
+
+
+def test_unknown_env_var_names_it() -> None:
+    with pytest.raises(SettingsError, match="CAPACITOR_EDGE_HTTP_PORT"):
+        load_settings(None, {"CAPACITOR_EDGE_HTTP_PORT": "8080"}, {})
+
+
+@pytest.mark.parametrize(
+    ("key", "toml_value"),
+    [
+        ("heartbeat_interval_s", "-1"),
+        ("heartbeat_interval_s", "0"),
+        ("heartbeat_interval_s", '"often"'),
+        ("heartbeat_interval_s", "1.5"),
+        ("heartbeat_interval_s", "true"),
+        ("heartbeat_grace_s", "-0.5"),
+        ("max_connections", "[1]"),
+        ("http", "8080"),
+        ("http", '"8080"'),
+        ("http", '"localhost"'),
+        ("http", '"localhost:http"'),
+        ("http", '"localhost:70000"'),
+        ("ocpp", '":9000"'),
+        ("public_url", '"http://gateway.local:9000"'),
+        ("public_url", "42"),
+        ("log_level", '"verbose"'),
+        ("data_dir", "1"),
+    ],
+)
+def test_bad_toml_value_names_the_key(tmp_path: Path, key: str, toml_value: str) -> None:
+    config = write_toml(tmp_path, f"{key} = {toml_value}\n")
+    with pytest.raises(SettingsError) as raised:
+        load_settings(config, {}, {})
+    assert key in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("heartbeat_interval_s", "-5"),
+        ("heartbeat_interval_s", "five"),
+        ("call_timeout_s", "0"),
+        ("http", "127.0.0.1"),
+        ("http", "127.0.0.1:-1"),
+        ("public_url", "gateway.local:9000"),
+    ],
+)
+def test_bad_env_value_names_the_key(key: str, value: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        load_settings(None, {"CAPACITOR_EDGE_" + key.upper(): value}, {})
+    assert key.upper() in str(raised.value) or key in str(raised.value)
+
+
+@pytest.mark.parametrize(("key", "value"), [("ocpp", "nowhere"), ("public_url", "https://x")])
+def test_bad_flag_value_names_the_key(key: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=key.replace("_", "[-_]")):
+        load_settings(None, {}, {key: value})
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("call_timeout_s", "nan"),
+        ("heartbeat_grace_s", "nan"),
+        ("ws_ping_interval_s", "nan"),
+        ("shutdown_timeout_s", "nan"),
+        ("shutdown_timeout_s", "inf"),
+    ],
+)
+def test_non_finite_durations_are_refused(key: str, value: str) -> None:
+    # A NaN timeout passes "> 0"/">= 0" checks (every comparison with NaN is false) and then
+    # crashes trio.fail_after at run time; infinity for a shutdown bound defeats the bound.
+    with pytest.raises(SettingsError, match=key):
+        load_settings(None, {"CAPACITOR_EDGE_" + key.upper(): value}, {})
+
+
+def test_unreadable_or_invalid_config_file(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match=r"missing\.toml"):
+        load_settings(tmp_path / "missing.toml", {}, {})
+    with pytest.raises(SettingsError, match="not valid TOML"):
+        load_settings(write_toml(tmp_path, "http = \n"), {}, {})
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings(None, {}, {})
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.heartbeat_interval_s = 10  # type: ignore[misc]
+
+
+def test_public_url_makes_the_charger_base_url() -> None:
+    settings = load_settings(None, {}, {"public_url": "wss://gw.example:9443/"})
+    assert settings.charger_base_url() == "wss://gw.example:9443"
+    settings = load_settings(None, {}, {"ocpp": "10.0.0.5:9001"})
+    assert settings.charger_base_url() == "ws://10.0.0.5:9001"
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Settings)])
+def test_every_setting_is_documented_in_the_readme(name: str) -> None:
+    text = README.read_text(encoding="utf-8") if README.exists() else ""
+    assert re.search(rf"`{re.escape(name)}`", text), f"README.md does not document `{name}`"
