@@ -68,6 +68,11 @@ def _log_level(value: str) -> None:
         raise ValueError("must be one of debug, info, warning, error")
 
 
+def _authorization_mode(value: str) -> None:
+    if value not in {"open", "list"}:
+        raise ValueError("must be 'open' or 'list'")
+
+
 def _public_url(value: str) -> None:
     if value and not value.startswith(("ws://", "wss://")):
         raise ValueError("must start with ws:// or wss://")
@@ -154,10 +159,29 @@ class Settings:
             check=_non_negative,
         ),
     )
+    authorization_mode: str = field(
+        default="open",
+        metadata=_doc(
+            "`open`: every idTag is Accepted (a fresh appliance charges cars); `list`: only "
+            "tags on the organisation's id-tag list, unblocked and unexpired, are Accepted "
+            "(others are Invalid, Blocked or Expired).",
+            check=_authorization_mode,
+        ),
+    )
+    data_transfer_vendors: str = field(
+        default="",
+        metadata=_doc(
+            "Comma-separated vendorIds whose DataTransfer messages are answered Accepted; "
+            "every DataTransfer is recorded, others are answered UnknownVendorId."
+        ),
+    )
     log_level: str = field(
         default="info",
         metadata=_doc("Log level: debug, info, warning or error.", check=_log_level),
     )
+
+    def accepted_vendors(self) -> frozenset[str]:
+        return frozenset(v.strip() for v in self.data_transfer_vendors.split(",") if v.strip())
 
     def charger_base_url(self) -> str:
         """The public base URL chargers connect to, without the ``/ocpp/...`` path."""

@@ -14,8 +14,10 @@ from capacitor_edge.api import responses
 from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.errors import install_error_handlers
+from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.keys import keys_blueprint
 from capacitor_edge.api.traffic import traffic_blueprint
+from capacitor_edge.api.transactions import transactions_blueprint
 from capacitor_edge.domain.services import Services
 
 API_PREFIX = "/api/v1"
@@ -61,6 +63,8 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
         chargers_blueprint(services.chargers),
         keys_blueprint(services.keys),
         traffic_blueprint(services.traffic, services.charger_store),
+        id_tags_blueprint(services.id_tags),
+        transactions_blueprint(services.transactions),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

@@ -52,3 +52,43 @@ class ListChargersQuery(BaseModel):
 
 class CreateApiKey(StrictBody):
     name: str = Field(min_length=1, max_length=200, examples=["Production API Key"])
+
+
+# OCPP 1.6 IdToken is CiString20.
+IdTagText = Annotated[str, Field(min_length=1, max_length=20, examples=["USER123"])]
+
+
+class CreateIdTag(StrictBody):
+    idTag: IdTagText
+    expiryDate: str | None = Field(default=None, examples=["2027-01-01T00:00:00.000Z"])
+    parentIdTag: IdTagText | None = None
+    blocked: bool = False
+
+
+class PatchIdTag(StrictBody):
+    """Only the fields sent are changed; null clears expiryDate or parentIdTag."""
+
+    expiryDate: str | None = None
+    parentIdTag: IdTagText | None = None
+    blocked: bool | None = None
+
+
+class PageQuery(BaseModel):
+    limit: int = Field(default=50, ge=1, le=500)
+    offset: int = Field(default=0, ge=0)
+
+
+class ListTransactionsQuery(PageQuery):
+    chargeBoxId: str | None = None
+    status: Literal["active", "completed", "in_progress"] | None = None
+    idTag: str | None = None
+    from_: str | None = Field(default=None, alias="from", description="startTime at or after")
+    to: str | None = Field(default=None, description="startTime before")
+
+
+class TransactionsCsvQuery(BaseModel):
+    chargeBoxId: str | None = None
+    status: Literal["active", "completed", "in_progress"] | None = None
+    idTag: str | None = None
+    from_: str | None = Field(default=None, alias="from")
+    to: str | None = None

@@ -46,12 +46,13 @@ def charger_summary(charger: ChargerRecord) -> dict[str, Any]:
     }
 
 
-def _connector(status: ConnectorStatus) -> dict[str, Any]:
+def _connector(status: ConnectorStatus, transaction_id: int | None = None) -> dict[str, Any]:
     return {
         "connectorId": status.connector_id,
         "status": status.status,
         "errorCode": status.error_code,
         "lastUpdated": status.timestamp,
+        "transactionId": transaction_id,
     }
 
 
@@ -70,7 +71,11 @@ def charger_details(details: ChargerDetails, url: str) -> dict[str, Any]:
         "serialNumber": charger.serial_number,
         "firmwareVersion": charger.firmware_version,
         "lastHeartbeat": charger.last_heartbeat,
-        "connectors": [_connector(c) for c in details.connectors if c.connector_id != 0],
+        "connectors": [
+            _connector(c, details.active_transactions.get(c.connector_id))
+            for c in details.connectors
+            if c.connector_id != 0
+        ],
         "connectionUrl": url,
         "location": charger.location,
         "registeredAt": charger.registered_at,

@@ -64,6 +64,7 @@ class Connector(BaseModel):
     status: str
     errorCode: str
     lastUpdated: str
+    transactionId: int | None
 
 
 class ChargerDetails(BaseModel):
@@ -149,3 +150,59 @@ class TracedFrame(BaseModel):
 class ChargerMessages(BaseModel):
     chargeBoxId: str
     messages: list[TracedFrame]
+
+
+class IdTag(BaseModel):
+    idTag: str
+    expiryDate: str | None
+    parentIdTag: str | None
+    blocked: bool
+    createdAt: str
+    updatedAt: str
+
+
+class IdTagList(BaseModel):
+    idTags: list[IdTag]
+    pagination: Pagination
+
+
+class Transaction(BaseModel):
+    id: str
+    transactionId: int
+    chargeBoxId: str
+    connectorId: int
+    idTag: str
+    status: str
+    meterStart: int
+    meterStop: int | None
+    energyDelivered: float | None
+    durationMinutes: int
+    startTime: str
+    stopTime: str | None
+    stopReason: str | None
+    remoteStarted: bool
+    authorizationStatus: str
+
+
+class TransactionList(BaseModel):
+    transactions: list[Transaction]
+    pagination: Pagination
+
+
+class MeterValue(BaseModel):
+    connectorId: int
+    timestamp: str
+    measurand: str
+    phase: str | None
+    unit: str | None
+    context: str | None
+    location: str | None
+    format: str | None
+    value: str
+    valueWh: float | None
+
+
+class MeterValueList(BaseModel):
+    transactionId: int
+    meterValues: list[MeterValue]
+    pagination: Pagination

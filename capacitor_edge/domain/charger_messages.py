@@ -7,13 +7,24 @@ is only sent once the data is durable (group commit makes that cheap).
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from capacitor_edge.clock import Clock, iso_z, parse_iso
+from capacitor_edge.domain.authorization import Authorizer
+from capacitor_edge.domain.errors import CallRejected
+from capacitor_edge.domain.ids import new_id
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
+from capacitor_edge.storage.transactions import NewTransaction, Sample, TransactionStore
+
+#: OCPP 1.6 §7.31 SampledValue defaults.
+DEFAULT_MEASURAND = "Energy.Active.Import.Register"
+_WH_PER_UNIT = {"Wh": 1.0, "kWh": 1000.0, "varh": 1.0, "kvarh": 1000.0}
 
 
 def charger_time(text: str | None, fallback: str) -> str:
@@ -44,18 +55,29 @@ class ChargerMessages:
         self,
         chargers: ChargerStore,
         traffic: TrafficStore,
+        transactions: TransactionStore,
+        authorizer: Authorizer,
         clock: Clock,
         heartbeat_interval_s: int,
+        accepted_vendors: frozenset[str] = frozenset(),
     ) -> None:
         self._chargers = chargers
         self._traffic = traffic
+        self._transactions = transactions
+        self._authorizer = authorizer
         self._clock = clock
         self._heartbeat_interval_s = heartbeat_interval_s
+        self._accepted_vendors = accepted_vendors
         self._traced: set[int] = set()
         self.handlers: dict[str, Handler] = {
             "BootNotification": self.boot_notification,
             "Heartbeat": self.heartbeat,
             "StatusNotification": self.status_notification,
+            "Authorize": self.authorize,
+            "StartTransaction": self.start_transaction,
+            "StopTransaction": self.stop_transaction,
+            "MeterValues": self.meter_values,
+            "DataTransfer": self.data_transfer,
         }
 
     # -- connection lifecycle --------------------------------------------------------------
@@ -111,6 +133,10 @@ class ChargerMessages:
             meter_serial_number=payload.get("meterSerialNumber"),
         )
         await self._chargers.record_boot(charger.charger_seq, boot, iso_z(now))
+        # A charger that boots has lost whatever session it had: close the box's active
+        # transactions on it as stopped by the reboot, at the last meter value known. If the
+        # charger later reports the real stop (queued StopTransaction), that report wins.
+        await self._transactions.close_for_reboot(charger.charger_seq, iso_z(now))
         return {
             "status": "Accepted",
             "currentTime": iso_z(now),
@@ -142,3 +168,143 @@ class ChargerMessages:
         )
         await self._chargers.record_status(charger.charger_seq, status, received_at)
         return {}
+
+    # -- OCPP 1.6 Core: charging sessions ---------------------------------------------------
+
+    async def authorize(self, charger: ChargerIdentity, payload: dict[str, Any]) -> dict[str, Any]:
+        """OCPP 1.6 §4.1."""
+        info = await self._authorizer.id_tag_info(
+            charger.org_id, payload["idTag"], self._clock.now()
+        )
+        return {"idTagInfo": info}
+
+    async def start_transaction(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.8: every StartTransaction gets a transactionId, also a refused one (the
+        charger then stops it); a replayed one gets the id it already has."""
+        now = self._clock.now()
+        info = await self._authorizer.id_tag_info(charger.org_id, payload["idTag"], now)
+        received_at = iso_z(now)
+        transaction_id, _created = await self._transactions.start(
+            NewTransaction(
+                id=new_id("txn"),
+                charger_seq=charger.charger_seq,
+                org_id=charger.org_id,
+                charge_box_id=charger.charge_box_id,
+                connector_id=payload["connectorId"],
+                id_tag=payload["idTag"],
+                authorization_status=info["status"],
+                reservation_id=payload.get("reservationId"),
+                meter_start=payload["meterStart"],
+                start_time=charger_time(payload["timestamp"], received_at),
+                created_at=received_at,
+            )
+        )
+        return {"transactionId": transaction_id, "idTagInfo": info}
+
+    async def stop_transaction(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.10: idempotent; a stop for a transaction this box never issued is
+        answered and kept as an orphan."""
+        now = self._clock.now()
+        received_at = iso_z(now)
+        samples = [
+            sample
+            for entry in payload.get("transactionData") or []
+            for sample in self._samples(entry, received_at)
+        ]
+        id_tag = payload.get("idTag")
+        await self._transactions.stop(
+            charge_box_id=charger.charge_box_id,
+            charger_seq=charger.charger_seq,
+            transaction_id=payload["transactionId"],
+            meter_stop=payload["meterStop"],
+            stop_time=charger_time(payload["timestamp"], received_at),
+            reason=payload.get("reason"),
+            id_tag=id_tag,
+            samples=samples,
+            received_at=received_at,
+        )
+        if id_tag is None:
+            return {}
+        return {"idTagInfo": await self._authorizer.id_tag_info(charger.org_id, id_tag, now)}
+
+    async def meter_values(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.7: every sampled value is stored, with or without a transaction."""
+        received_at = iso_z(self._clock.now())
+        samples = [
+            sample
+            for entry in payload["meterValue"]
+            for sample in self._samples(entry, received_at)
+        ]
+        await self._transactions.add_samples(
+            charger.charger_seq,
+            payload["connectorId"],
+            payload.get("transactionId"),
+            samples,
+            received_at,
+        )
+        return {}
+
+    async def data_transfer(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.3: recorded; Accepted only for a configured vendorId."""
+        data = payload.get("data")
+        await self._transactions.record_data_transfer(
+            charger.charger_seq,
+            payload["vendorId"],
+            payload.get("messageId"),
+            data if data is None or isinstance(data, str) else json.dumps(data),
+            iso_z(self._clock.now()),
+        )
+        if payload["vendorId"] in self._accepted_vendors:
+            return {"status": "Accepted"}
+        return {"status": "UnknownVendorId"}
+
+    def _samples(self, entry: dict[str, Any], received_at: str) -> list[Sample]:
+        timestamp = charger_time(entry["timestamp"], received_at)
+        samples = []
+        for index, sampled in enumerate(entry["sampledValue"]):
+            value = sampled["value"]
+            value_format = sampled.get("format")
+            measurand = sampled.get("measurand") or DEFAULT_MEASURAND
+            unit = sampled.get("unit")
+            value_wh: float | None = None
+            if value_format != "SignedData":
+                # OCPP 1.6 §7.31: a Raw value is a decimal number. The schema only says
+                # "string", so a charger sending "abc" is told which property is wrong.
+                number = _decimal(value)
+                if number is None:
+                    raise CallRejected(
+                        "PropertyConstraintViolation",
+                        f"sampledValue[{index}].value: {value[:40]!r} is not a decimal number",
+                    )
+                if measurand.startswith("Energy."):
+                    value_wh = float(number) * _WH_PER_UNIT.get(unit or "Wh", 1.0)
+            samples.append(
+                Sample(
+                    timestamp=timestamp,
+                    measurand=measurand,
+                    phase=sampled.get("phase"),
+                    unit=unit,
+                    context=sampled.get("context"),
+                    location=sampled.get("location"),
+                    format=value_format,
+                    value=value,
+                    value_wh=value_wh,
+                )
+            )
+        return samples
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        number = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return number if math.isfinite(number) else None

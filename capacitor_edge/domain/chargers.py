@@ -15,6 +15,7 @@ from capacitor_edge.storage.chargers import (
     ConnectorStatus,
     DuplicateChargeBoxId,
 )
+from capacitor_edge.storage.transactions import TransactionStore
 
 #: How many StatusNotifications the connector history endpoint shows.
 STATUS_HISTORY_LENGTH = 5
@@ -26,13 +27,21 @@ CLOSE_GOING_AWAY = 1001
 class ChargerDetails:
     charger: ChargerRecord
     connectors: list[ConnectorStatus]
+    #: connectorId → transactionId of the active session on it.
+    active_transactions: dict[int, int]
 
 
 class Chargers:
     def __init__(
-        self, store: ChargerStore, clock: Clock, live: LiveChargers, base_url: str
+        self,
+        store: ChargerStore,
+        transactions: TransactionStore,
+        clock: Clock,
+        live: LiveChargers,
+        base_url: str,
     ) -> None:
         self._store = store
+        self._transactions = transactions
         self._clock = clock
         self._live = live
         self._base_url = base_url.rstrip("/")
@@ -66,7 +75,9 @@ class Chargers:
         found = await self._store.find_with_connectors(charge_box_id, org_id)
         if found is None:
             raise NotFound(f"Charger {charge_box_id} not found")
-        return ChargerDetails(*found)
+        charger, connectors = found
+        active = await self._transactions.active_by_connector(charger.seq)
+        return ChargerDetails(charger, connectors, active)
 
     async def unregister(self, org_id: str, charge_box_id: str) -> None:
         if not await self._store.delete(org_id, charge_box_id, iso_z(self._clock.now())):

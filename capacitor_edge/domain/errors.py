@@ -27,3 +27,12 @@ class Invalid(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class CallRejected(DomainError):
+    """A charger's CALL that passes the schema but breaks a rule of the spec the schema cannot
+    express; answered with this OCPP-J CALLERROR code instead of a CALLRESULT."""
+
+    def __init__(self, ocpp_code: str, message: str) -> None:
+        super().__init__(message)
+        self.ocpp_code = ocpp_code

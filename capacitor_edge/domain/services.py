@@ -5,16 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
+from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
+from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
+from capacitor_edge.storage.transactions import TransactionStore
 
 
 @dataclass
@@ -28,6 +33,8 @@ class Services:
     traffic: TrafficStore
     charger_messages: ChargerMessages
     schemas: SchemaRegistry
+    id_tags: IdTags
+    transactions: Transactions
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -36,16 +43,28 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     live = LiveChargers()
     charger_store = ChargerStore(db)
     traffic = TrafficStore(db)
+    transaction_store = TransactionStore(db)
+    id_tag_store = IdTagStore(db)
     return Services(
         settings=settings,
         clock=clock,
         live=live,
         keys=ApiKeys(KeyStore(db), clock),
-        chargers=Chargers(charger_store, clock, live, settings.charger_base_url()),
+        chargers=Chargers(
+            charger_store, transaction_store, clock, live, settings.charger_base_url()
+        ),
         charger_store=charger_store,
         traffic=traffic,
         charger_messages=ChargerMessages(
-            charger_store, traffic, clock, settings.heartbeat_interval_s
+            charger_store,
+            traffic,
+            transaction_store,
+            Authorizer(id_tag_store, settings.authorization_mode),
+            clock,
+            settings.heartbeat_interval_s,
+            settings.accepted_vendors(),
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
+        id_tags=IdTags(id_tag_store, clock),
+        transactions=Transactions(transaction_store, clock),
     )

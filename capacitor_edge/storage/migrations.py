@@ -118,6 +118,91 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX message_trace_charger ON message_trace(charger_seq, id);
         """,
     ),
+    (
+        "id tags, transactions and meter values",
+        """
+        -- The authorization list of each organisation (OCPP 1.6 IdTagInfo fields).
+        CREATE TABLE id_tags (
+            org_id TEXT NOT NULL REFERENCES organisations(id),
+            id_tag TEXT NOT NULL,
+            parent_id_tag TEXT,
+            expiry_date TEXT,
+            blocked INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (org_id, id_tag)
+        ) WITHOUT ROWID;
+        -- transaction_id is the OCPP transactionId: AUTOINCREMENT never hands out a number
+        -- twice on this box, also after deletes and restarts.
+        CREATE TABLE transactions (
+            transaction_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            org_id TEXT NOT NULL,
+            charge_box_id TEXT NOT NULL,
+            connector_id INTEGER NOT NULL,
+            id_tag TEXT NOT NULL,
+            authorization_status TEXT NOT NULL,
+            reservation_id INTEGER,
+            meter_start INTEGER NOT NULL,
+            start_time TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'completed')),
+            meter_stop INTEGER,
+            stop_time TEXT,
+            stop_reason TEXT,
+            stop_id_tag TEXT,
+            closed_by TEXT,
+            remote_started INTEGER NOT NULL DEFAULT 0,
+            last_meter_wh REAL,
+            last_meter_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        -- A replayed StartTransaction (same charger, connector, idTag, timestamp, meterStart)
+        -- finds the transaction it already created.
+        CREATE UNIQUE INDEX transactions_replay
+            ON transactions(charger_seq, connector_id, id_tag, start_time, meter_start);
+        CREATE INDEX transactions_org ON transactions(org_id, transaction_id);
+        CREATE INDEX transactions_org_status ON transactions(org_id, status, transaction_id);
+        CREATE INDEX transactions_charger ON transactions(charger_seq, status, connector_id);
+        -- Every sampled value, as sent, with Energy registers normalised to Wh.
+        CREATE TABLE meter_values (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            transaction_id INTEGER,
+            connector_id INTEGER NOT NULL,
+            timestamp TEXT NOT NULL,
+            measurand TEXT NOT NULL,
+            phase TEXT,
+            unit TEXT,
+            context TEXT,
+            location TEXT,
+            format TEXT,
+            value TEXT NOT NULL,
+            value_wh REAL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX meter_values_transaction ON meter_values(transaction_id, id);
+        -- StopTransactions for a transactionId this box never issued: answered, kept for audit.
+        CREATE TABLE orphan_stops (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            transaction_id INTEGER NOT NULL,
+            id_tag TEXT,
+            meter_stop INTEGER NOT NULL,
+            timestamp TEXT NOT NULL,
+            reason TEXT,
+            received_at TEXT NOT NULL
+        );
+        CREATE TABLE data_transfers (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            vendor_id TEXT NOT NULL,
+            message_id TEXT,
+            data TEXT,
+            received_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ import trio
 from trio_websocket import ConnectionClosed, WebSocketConnection
 
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
+from capacitor_edge.domain.errors import CallRejected
 from capacitor_edge.domain.live import ChargerCallError, ChargerCallTimeout, ChargerNotConnected
 from capacitor_edge.protocol import (
     CallReceived,
@@ -190,6 +191,10 @@ class ChargerConnection:
         handler = self._messages.handlers[call.action]
         try:
             payload = await handler(self._charger, call.payload)
+        except CallRejected as rejected:
+            return self._session.reply_error(
+                call.unique_id, ErrorCode(rejected.ocpp_code), rejected.message
+            )
         except Exception:
             # Contained here: one bad message must not end this session, let alone another
             # charger's. The charger gets InternalError without our internals.

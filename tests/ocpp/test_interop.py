@@ -83,12 +83,14 @@ async def test_boot_status_heartbeat_show_in_the_api(tmp_path: Path) -> None:
                         "status": "Charging",
                         "errorCode": "NoError",
                         "lastUpdated": "2026-02-06T12:45:00.000Z",
+                        "transactionId": None,
                     },
                     {
                         "connectorId": 2,
                         "status": "Available",
                         "errorCode": "NoError",
                         "lastUpdated": "2026-02-06T12:31:00.000Z",
+                        "transactionId": None,
                     },
                 ]
                 assert details["chargePointStatus"]["status"] == "Available"

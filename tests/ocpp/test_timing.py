@@ -21,13 +21,16 @@ from trio_websocket import (
 )
 
 from capacitor_edge.clock import SystemClock
+from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.live import ChargerCallTimeout, ChargerNotConnected
 from capacitor_edge.protocol import ALL_ACTIONS, OcppSession, SchemaRegistry
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
+from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
 
 SCHEMAS = SchemaRegistry(ALL_ACTIONS)
@@ -67,7 +70,14 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
             location=None,
             now="2026-01-01T00:00:00.000Z",
         )
-        messages = ChargerMessages(store, TrafficStore(db), clock, 300)
+        messages = ChargerMessages(
+            store,
+            TrafficStore(db),
+            TransactionStore(db),
+            Authorizer(IdTagStore(db), "open"),
+            clock,
+            300,
+        )
         client_stream, server_stream = trio.testing.memory_stream_pair()
         client_ws: list[WebSocketConnection] = []
         client_open = trio.Event()

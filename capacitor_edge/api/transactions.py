@@ -1,0 +1,157 @@
+"""``/api/v1/transactions``: charging sessions, their meter values, and a CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from quart import Blueprint, Response
+from quart_schema import document_response, validate_querystring
+
+from capacitor_edge.api import responses as r
+from capacitor_edge.api.auth import principal
+from capacitor_edge.api.models import ListTransactionsQuery, PageQuery, TransactionsCsvQuery
+from capacitor_edge.domain.errors import Invalid
+from capacitor_edge.domain.id_tags import normalise_expiry
+from capacitor_edge.domain.transactions import Transactions, TransactionView
+from capacitor_edge.storage.transactions import TransactionFilter
+
+CSV_COLUMNS = [
+    "id",
+    "transactionId",
+    "chargeBoxId",
+    "connectorId",
+    "idTag",
+    "status",
+    "meterStart",
+    "meterStop",
+    "energyDelivered",
+    "durationMinutes",
+    "startTime",
+    "stopTime",
+    "stopReason",
+    "remoteStarted",
+    "authorizationStatus",
+]
+
+
+def present(item: TransactionView) -> dict[str, Any]:
+    t = item.record
+    return {
+        "id": t.id,
+        "transactionId": t.transaction_id,
+        "chargeBoxId": t.charge_box_id,
+        "connectorId": t.connector_id,
+        "idTag": t.id_tag,
+        "status": t.status,
+        "meterStart": t.meter_start,
+        "meterStop": item.meter_stop,
+        "energyDelivered": item.energy_kwh,
+        "durationMinutes": item.duration_minutes,
+        "startTime": t.start_time,
+        "stopTime": t.stop_time,
+        "stopReason": t.stop_reason,
+        "remoteStarted": t.remote_started,
+        "authorizationStatus": t.authorization_status,
+    }
+
+
+def parse_transaction_id(text: str) -> int:
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Invalid("transactionId", "must be a positive integer")
+    return int(text)
+
+
+def _time(field: str, text: str | None) -> str | None:
+    try:
+        return normalise_expiry(text)
+    except Invalid:
+        raise Invalid(field, "must be an ISO-8601 date-time") from None
+
+
+def to_filter(query: ListTransactionsQuery | TransactionsCsvQuery) -> TransactionFilter:
+    # The hosted API's docs use both `active` and `in_progress` for a running session.
+    status = "active" if query.status == "in_progress" else query.status
+    return TransactionFilter(
+        charge_box_id=query.chargeBoxId,
+        status=status,
+        id_tag=query.idTag,
+        start_from=_time("from", query.from_),
+        start_to=_time("to", query.to),
+    )
+
+
+def transactions_blueprint(transactions: Transactions) -> Blueprint:
+    bp = Blueprint("transactions", __name__)
+
+    @bp.get("/transactions")
+    @document_response(r.TransactionList)
+    @document_response(r.ErrorBody, 400)
+    @validate_querystring(ListTransactionsQuery)
+    async def list_transactions(query_args: ListTransactionsQuery) -> Any:
+        """Charging sessions, newest first; `status=in_progress` is an alias of `active`."""
+        items, total = await transactions.page(
+            principal().org_id, to_filter(query_args), query_args.limit, query_args.offset
+        )
+        return {
+            "transactions": [present(item) for item in items],
+            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
+        }
+
+    @bp.get("/transactions.csv")
+    @document_response(r.ErrorBody, 400)
+    @validate_querystring(TransactionsCsvQuery)
+    async def transactions_csv(query_args: TransactionsCsvQuery) -> Any:
+        """Every matching session as CSV, newest first, for the site's accounting."""
+        items = await transactions.all(principal().org_id, to_filter(query_args))
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+        writer.writeheader()
+        for item in items:
+            writer.writerow(present(item))
+        return Response(
+            out.getvalue(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="transactions.csv"'},
+        )
+
+    @bp.get("/transactions/<transaction_id>")
+    @document_response(r.Transaction)
+    @document_response(r.ErrorBody, 404)
+    async def get_transaction(transaction_id: str) -> Any:
+        """One session with its energy (kWh) and duration (minutes)."""
+        number = parse_transaction_id(transaction_id)
+        return present(await transactions.get(principal().org_id, number))
+
+    @bp.get("/transactions/<transaction_id>/meter-values")
+    @document_response(r.MeterValueList)
+    @document_response(r.ErrorBody, 404)
+    @validate_querystring(PageQuery)
+    async def meter_values(transaction_id: str, query_args: PageQuery) -> Any:
+        """The session's sampled values in the order received, paged."""
+        number = parse_transaction_id(transaction_id)
+        samples, total = await transactions.samples(
+            principal().org_id, number, query_args.limit, query_args.offset
+        )
+        return {
+            "transactionId": number,
+            "meterValues": [
+                {
+                    "connectorId": s.connector_id,
+                    "timestamp": s.sample.timestamp,
+                    "measurand": s.sample.measurand,
+                    "phase": s.sample.phase,
+                    "unit": s.sample.unit,
+                    "context": s.sample.context,
+                    "location": s.sample.location,
+                    "format": s.sample.format,
+                    "value": s.sample.value,
+                    "valueWh": s.sample.value_wh,
+                }
+                for s in samples
+            ],
+            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
+        }
+
+    return bp
