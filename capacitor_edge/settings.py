@@ -168,6 +168,13 @@ class Settings:
             check=_authorization_mode,
         ),
     )
+    default_remote_id_tag: str = field(
+        default="CAPACITOR",
+        metadata=_doc(
+            "idTag sent with a remote start when the request names none "
+            "(`POST /api/v1/transactions/start`)."
+        ),
+    )
     data_transfer_vendors: str = field(
         default="",
         metadata=_doc(

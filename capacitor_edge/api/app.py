@@ -13,6 +13,7 @@ from capacitor_edge import __version__
 from capacitor_edge.api import responses
 from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
+from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.keys import keys_blueprint
@@ -65,6 +66,7 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
         traffic_blueprint(services.traffic, services.charger_store),
         id_tags_blueprint(services.id_tags),
         transactions_blueprint(services.transactions),
+        commands_blueprint(services.commands, services.settings.default_remote_id_tag),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

@@ -11,7 +11,16 @@ from quart import Quart, Response, jsonify
 from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
-from capacitor_edge.domain.errors import Conflict, DomainError, Invalid, NotFound
+from capacitor_edge.domain.errors import (
+    ChargerFailed,
+    ChargerTimeout,
+    ChargerUnavailable,
+    Conflict,
+    ConnectorBusy,
+    DomainError,
+    Invalid,
+    NotFound,
+)
 
 log = logging.getLogger("capacitor_edge.api")
 
@@ -26,7 +35,9 @@ _STATUS_CODES = {
     415: "UNSUPPORTED_MEDIA_TYPE",
     429: "RATE_LIMIT_ERROR",
     500: "INTERNAL_ERROR",
+    502: "CHARGER_ERROR",
     503: "SERVICE_UNAVAILABLE",
+    504: "CHARGER_TIMEOUT",
 }
 
 
@@ -62,6 +73,31 @@ def install_error_handlers(app: Quart) -> None:
     @app.errorhandler(Conflict)
     async def conflict(error: Conflict) -> Any:
         return error_response(409, error.code, error.message)
+
+    @app.errorhandler(ConnectorBusy)
+    async def connector_busy(error: ConnectorBusy) -> Any:
+        return error_response(409, error.code, error.message)
+
+    @app.errorhandler(ChargerUnavailable)
+    async def charger_unavailable(error: ChargerUnavailable) -> Any:
+        return error_response(503, error.code, error.message)
+
+    @app.errorhandler(ChargerTimeout)
+    async def charger_timeout(error: ChargerTimeout) -> Any:
+        return error_response(504, error.code, error.message)
+
+    @app.errorhandler(ChargerFailed)
+    async def charger_failed(error: ChargerFailed) -> Any:
+        body = {
+            "success": False,
+            "error": {
+                "code": error.code,
+                "message": error.message,
+                "chargerErrorCode": error.charger_code,
+                "chargerErrorDescription": error.charger_description,
+            },
+        }
+        return jsonify(body), 502
 
     @app.errorhandler(Invalid)
     async def invalid(error: Invalid) -> Any:

@@ -92,3 +92,70 @@ class TransactionsCsvQuery(BaseModel):
     idTag: str | None = None
     from_: str | None = Field(default=None, alias="from")
     to: str | None = None
+
+
+ConnectorNumber = Annotated[int, Field(ge=1, le=1000, examples=[1])]
+
+
+class RemoteStart(StrictBody):
+    connectorId: ConnectorNumber
+    idTag: IdTagText
+
+
+class StartTransactionRequest(StrictBody):
+    chargeBoxId: str = Field(min_length=1, max_length=48, examples=["CHARGER-001"])
+    connectorId: ConnectorNumber
+    idTag: IdTagText | None = None
+
+
+class WaitQuery(BaseModel):
+    wait: float = Field(default=0, ge=0, le=60, description="seconds to wait for the session")
+
+
+class ResetRequest(StrictBody):
+    type: Literal["Soft", "Hard"]
+
+
+class UnlockRequest(StrictBody):
+    connectorId: ConnectorNumber
+
+
+class TriggerRequest(StrictBody):
+    requestedMessage: Literal[
+        "BootNotification",
+        "DiagnosticsStatusNotification",
+        "FirmwareStatusNotification",
+        "Heartbeat",
+        "MeterValues",
+        "StatusNotification",
+    ]
+    connectorId: ConnectorNumber | None = None
+
+
+class AvailabilityRequest(StrictBody):
+    connectorId: int = Field(ge=0, le=1000, description="0 = the whole charger")
+    type: Literal["Operative", "Inoperative"]
+
+
+class ConfigurationGetRequest(StrictBody):
+    key: list[Annotated[str, Field(min_length=1, max_length=50)]] | None = None
+
+
+class ConfigurationChangeRequest(StrictBody):
+    key: str = Field(min_length=1, max_length=50)
+    value: str = Field(max_length=500)
+
+
+class FirmwareUpdateRequest(StrictBody):
+    location: str | None = Field(default=None, min_length=1, max_length=512)
+    retrieveDate: str | None = None
+    retries: int | None = Field(default=None, ge=0, le=100)
+    retryInterval: int | None = Field(default=None, ge=0, le=86400)
+
+
+class DiagnosticsRequest(StrictBody):
+    location: str | None = Field(default=None, min_length=1, max_length=512)
+    startTime: str | None = None
+    stopTime: str | None = None
+    retries: int | None = Field(default=None, ge=0, le=100)
+    retryInterval: int | None = Field(default=None, ge=0, le=86400)

@@ -85,6 +85,10 @@ def charger_details(details: ChargerDetails, url: str) -> dict[str, Any]:
         "meterType": charger.meter_type,
         "meterSerialNumber": charger.meter_serial_number,
         "lastBoot": charger.last_boot,
+        "firmwareStatus": charger.firmware_status,
+        "firmwareStatusAt": charger.firmware_status_at,
+        "diagnosticsStatus": charger.diagnostics_status,
+        "diagnosticsStatusAt": charger.diagnostics_status_at,
     }
 
 

@@ -88,6 +88,10 @@ class ChargerDetails(BaseModel):
     meterType: str | None
     meterSerialNumber: str | None
     lastBoot: str | None
+    firmwareStatus: str | None
+    firmwareStatusAt: str | None
+    diagnosticsStatus: str | None
+    diagnosticsStatusAt: str | None
 
 
 class Unregistered(BaseModel):
@@ -205,4 +209,60 @@ class MeterValue(BaseModel):
 class MeterValueList(BaseModel):
     transactionId: int
     meterValues: list[MeterValue]
+    pagination: Pagination
+
+
+class RemoteStarted(BaseModel):
+    message: str
+    chargeBoxId: str
+    connectorId: int
+    idTag: str
+    status: str
+    transactionId: int | None
+    note: str | None = None
+
+
+class RemoteStopped(BaseModel):
+    message: str
+    transactionId: int
+    chargeBoxId: str
+    status: str
+    note: str | None = None
+
+
+class CommandResult(BaseModel):
+    """The charger's answer: `status` in lower snake case, plus what was asked."""
+
+    message: str
+    chargeBoxId: str
+    status: str
+
+
+class ConfigurationKey(BaseModel):
+    key: str
+    readonly: bool
+    value: str | None = None
+
+
+class ConfigurationResult(BaseModel):
+    chargeBoxId: str
+    configurationKey: list[ConfigurationKey]
+    unknownKey: list[str]
+
+
+class CommandEntry(BaseModel):
+    action: str
+    apiKeyId: str | None
+    request: dict[str, object]
+    outcome: str
+    response: dict[str, object] | None
+    errorCode: str | None
+    errorDescription: str | None
+    requestedAt: str
+    finishedAt: str
+
+
+class CommandLog(BaseModel):
+    chargeBoxId: str
+    commands: list[CommandEntry]
     pagination: Pagination

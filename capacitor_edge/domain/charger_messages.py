@@ -18,6 +18,7 @@ from capacitor_edge.clock import Clock, iso_z, parse_iso
 from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.errors import CallRejected
 from capacitor_edge.domain.ids import new_id
+from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import NewTransaction, Sample, TransactionStore
@@ -59,8 +60,10 @@ class ChargerMessages:
         authorizer: Authorizer,
         clock: Clock,
         heartbeat_interval_s: int,
+        remote_starts: RemoteStarts,
         accepted_vendors: frozenset[str] = frozenset(),
     ) -> None:
+        self._remote_starts = remote_starts
         self._chargers = chargers
         self._traffic = traffic
         self._transactions = transactions
@@ -78,6 +81,8 @@ class ChargerMessages:
             "StopTransaction": self.stop_transaction,
             "MeterValues": self.meter_values,
             "DataTransfer": self.data_transfer,
+            "FirmwareStatusNotification": self.firmware_status_notification,
+            "DiagnosticsStatusNotification": self.diagnostics_status_notification,
         }
 
     # -- connection lifecycle --------------------------------------------------------------
@@ -186,6 +191,9 @@ class ChargerMessages:
         now = self._clock.now()
         info = await self._authorizer.id_tag_info(charger.org_id, payload["idTag"], now)
         received_at = iso_z(now)
+        remote = self._remote_starts.claim(
+            charger.charger_seq, payload["connectorId"], payload["idTag"]
+        )
         transaction_id, _created = await self._transactions.start(
             NewTransaction(
                 id=new_id("txn"),
@@ -199,8 +207,11 @@ class ChargerMessages:
                 meter_start=payload["meterStart"],
                 start_time=charger_time(payload["timestamp"], received_at),
                 created_at=received_at,
+                remote_started=remote is not None,
             )
         )
+        if remote is not None:
+            remote.resolve(transaction_id)
         return {"transactionId": transaction_id, "idTagInfo": info}
 
     async def stop_transaction(
@@ -265,6 +276,24 @@ class ChargerMessages:
         if payload["vendorId"] in self._accepted_vendors:
             return {"status": "Accepted"}
         return {"status": "UnknownVendorId"}
+
+    async def firmware_status_notification(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.5: progress of an UpdateFirmware."""
+        await self._chargers.record_firmware_status(
+            charger.charger_seq, payload["status"], iso_z(self._clock.now())
+        )
+        return {}
+
+    async def diagnostics_status_notification(
+        self, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """OCPP 1.6 §4.4: progress of a GetDiagnostics upload."""
+        await self._chargers.record_diagnostics_status(
+            charger.charger_seq, payload["status"], iso_z(self._clock.now())
+        )
+        return {}
 
     def _samples(self, entry: dict[str, Any], received_at: str) -> list[Sample]:
         timestamp = charger_time(entry["timestamp"], received_at)

@@ -36,3 +36,32 @@ class CallRejected(DomainError):
     def __init__(self, ocpp_code: str, message: str) -> None:
         super().__init__(message)
         self.ocpp_code = ocpp_code
+
+
+class ChargerUnavailable(DomainError):
+    """The charger is not connected (HTTP 503)."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+class ChargerTimeout(DomainError):
+    """The charger did not answer in time (HTTP 504)."""
+
+    code = "CHARGER_TIMEOUT"
+
+
+class ChargerFailed(DomainError):
+    """The charger answered with a CALLERROR (HTTP 502)."""
+
+    code = "CHARGER_ERROR"
+
+    def __init__(self, message: str, charger_code: str, charger_description: str) -> None:
+        super().__init__(message)
+        self.charger_code = charger_code
+        self.charger_description = charger_description
+
+
+class ConnectorBusy(DomainError):
+    """The connector cannot take a remote start now (HTTP 409)."""
+
+    code = "CONNECTOR_BUSY"

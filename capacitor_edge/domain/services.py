@@ -8,13 +8,16 @@ from capacitor_edge.clock import Clock
 from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
+from capacitor_edge.domain.commands import Commands
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
+from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
@@ -35,6 +38,7 @@ class Services:
     schemas: SchemaRegistry
     id_tags: IdTags
     transactions: Transactions
+    commands: Commands
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -45,6 +49,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     traffic = TrafficStore(db)
     transaction_store = TransactionStore(db)
     id_tag_store = IdTagStore(db)
+    remote_starts = RemoteStarts()
     return Services(
         settings=settings,
         clock=clock,
@@ -62,9 +67,19 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             Authorizer(id_tag_store, settings.authorization_mode),
             clock,
             settings.heartbeat_interval_s,
+            remote_starts,
             settings.accepted_vendors(),
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock),
         transactions=Transactions(transaction_store, clock),
+        commands=Commands(
+            live,
+            charger_store,
+            transaction_store,
+            CommandStore(db),
+            remote_starts,
+            clock,
+            settings.call_timeout_s,
+        ),
     )

@@ -32,6 +32,10 @@ class ChargerRecord:
     meter_serial_number: str | None
     last_boot: str | None
     last_heartbeat: str | None
+    firmware_status: str | None
+    firmware_status_at: str | None
+    diagnostics_status: str | None
+    diagnostics_status_at: str | None
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,8 @@ class BootInfo:
 _CHARGER_COLUMNS = (
     "seq, id, org_id, charge_box_id, name, location, registered_at, is_online, vendor, model,"
     " serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, last_boot,"
-    " last_heartbeat"
+    " last_heartbeat, firmware_status, firmware_status_at, diagnostics_status,"
+    " diagnostics_status_at"
 )
 
 
@@ -201,6 +206,24 @@ def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now:
     )
 
 
+def record_firmware_status(
+    conn: sqlite3.Connection, charger_seq: int, status: str, now: str
+) -> None:
+    conn.execute(
+        "UPDATE chargers SET firmware_status = ?, firmware_status_at = ? WHERE seq = ?",
+        (status, now, charger_seq),
+    )
+
+
+def record_diagnostics_status(
+    conn: sqlite3.Connection, charger_seq: int, status: str, now: str
+) -> None:
+    conn.execute(
+        "UPDATE chargers SET diagnostics_status = ?, diagnostics_status_at = ? WHERE seq = ?",
+        (status, now, charger_seq),
+    )
+
+
 def record_heartbeat(conn: sqlite3.Connection, charger_seq: int, now: str) -> None:
     conn.execute("UPDATE chargers SET last_heartbeat = ? WHERE seq = ?", (now, charger_seq))
 
@@ -310,6 +333,12 @@ class ChargerStore:
 
     async def record_boot(self, charger_seq: int, boot: BootInfo, now: str) -> None:
         await self._db.write(lambda c: record_boot(c, charger_seq, boot, now))
+
+    async def record_firmware_status(self, charger_seq: int, status: str, now: str) -> None:
+        await self._db.write(lambda c: record_firmware_status(c, charger_seq, status, now))
+
+    async def record_diagnostics_status(self, charger_seq: int, status: str, now: str) -> None:
+        await self._db.write(lambda c: record_diagnostics_status(c, charger_seq, status, now))
 
     async def record_heartbeat(self, charger_seq: int, now: str) -> None:
         await self._db.write(lambda c: record_heartbeat(c, charger_seq, now))

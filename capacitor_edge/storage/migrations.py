@@ -203,6 +203,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "command audit log, firmware and diagnostics status",
+        """
+        -- Every command sent to a charger from the REST API: who, what, and what came back.
+        CREATE TABLE commands (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            api_key_id TEXT,
+            action TEXT NOT NULL,
+            request TEXT NOT NULL,
+            outcome TEXT NOT NULL,
+            response TEXT,
+            error_code TEXT,
+            error_description TEXT,
+            requested_at TEXT NOT NULL,
+            finished_at TEXT NOT NULL
+        );
+        CREATE INDEX commands_charger ON commands(charger_seq, id);
+        ALTER TABLE chargers ADD COLUMN firmware_status TEXT;
+        ALTER TABLE chargers ADD COLUMN firmware_status_at TEXT;
+        ALTER TABLE chargers ADD COLUMN diagnostics_status TEXT;
+        ALTER TABLE chargers ADD COLUMN diagnostics_status_at TEXT;
+        ALTER TABLE transactions ADD COLUMN remote_request_id INTEGER;
+        """,
+    ),
 ]
 
 

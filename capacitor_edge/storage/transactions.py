@@ -40,6 +40,7 @@ class NewTransaction:
     meter_start: int
     start_time: str
     created_at: str
+    remote_started: bool = False
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,8 @@ def start_transaction(conn: sqlite3.Connection, new: NewTransaction) -> tuple[in
         return int(existing[0]), False
     cursor = conn.execute(
         "INSERT INTO transactions (id, charger_seq, org_id, charge_box_id, connector_id, id_tag,"
-        " authorization_status, reservation_id, meter_start, start_time, status, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+        " authorization_status, reservation_id, meter_start, start_time, status, created_at,"
+        " remote_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
         (
             new.id,
             new.charger_seq,
@@ -115,6 +116,7 @@ def start_transaction(conn: sqlite3.Connection, new: NewTransaction) -> tuple[in
             new.meter_start,
             new.start_time,
             new.created_at,
+            int(new.remote_started),
         ),
     )
     assert cursor.lastrowid is not None

@@ -21,17 +21,15 @@ from trio_websocket import (
 )
 
 from capacitor_edge.clock import SystemClock
-from capacitor_edge.domain.authorization import Authorizer
-from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
+from capacitor_edge.domain.charger_messages import ChargerIdentity
 from capacitor_edge.domain.live import ChargerCallTimeout, ChargerNotConnected
+from capacitor_edge.domain.services import build_services
 from capacitor_edge.protocol import ALL_ACTIONS, OcppSession, SchemaRegistry
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
-from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
-from capacitor_edge.storage.traffic import TrafficStore
-from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
+from tests.conftest import make_settings
 
 SCHEMAS = SchemaRegistry(ALL_ACTIONS)
 
@@ -70,14 +68,8 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
             location=None,
             now="2026-01-01T00:00:00.000Z",
         )
-        messages = ChargerMessages(
-            store,
-            TrafficStore(db),
-            TransactionStore(db),
-            Authorizer(IdTagStore(db), "open"),
-            clock,
-            300,
-        )
+        services = build_services(db, make_settings(tmp_path), clock)
+        messages = services.charger_messages
         client_stream, server_stream = trio.testing.memory_stream_pair()
         client_ws: list[WebSocketConnection] = []
         client_open = trio.Event()
