@@ -40,8 +40,8 @@ def iso_z(moment: datetime) -> str:
 
     The fixed width makes the strings sort in time order, so they are stored as they are shown.
     """
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # isoformat is C code; strftime was 3.5% of a heartbeat's server time.
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")[:23] + "Z"
 
 
 def parse_iso(text: str) -> datetime:

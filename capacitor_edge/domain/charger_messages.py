@@ -8,10 +8,10 @@ is only sent once the data is durable (group commit makes that cheap).
 from __future__ import annotations
 
 import json
-import math
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from capacitor_edge.clock import Clock, iso_z, parse_iso
@@ -331,9 +331,12 @@ class ChargerMessages:
         return samples
 
 
+#: OCPP 1.6 §7.31: a Raw value is a decimal number - ASCII digits only, unlike what Python's
+#: Decimal also takes ("1_000", Arabic-Indic digits, surrounding spaces).
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
 def _decimal(text: str) -> Decimal | None:
-    try:
-        number = Decimal(text.strip())
-    except InvalidOperation:
+    if not _DECIMAL.fullmatch(text):
         return None
-    return number if math.isfinite(number) else None
+    return Decimal(text)

@@ -4,6 +4,7 @@ per-charger trace of OCPP frames."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 from capacitor_edge.storage.database import Database
@@ -91,6 +92,11 @@ def latest_frames(conn: sqlite3.Connection, charger_seq: int, limit: int) -> lis
 class TrafficStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Frames waiting for the writer, flushed with one executemany per batch: the trace is
+        # two rows per round trip, the busiest table of all.
+        self._frames: list[tuple[int, str, str, str]] = []
+        self._frames_lock = threading.Lock()
+        self._flush_queued = False
 
     async def record_attempt(
         self, charge_box_id: str, org_id: str | None, remote_address: str, reason: str, at: str
@@ -104,7 +110,28 @@ class TrafficStore:
 
     def trace(self, charger_seq: int, direction: str, frame: str, at: str) -> None:
         """Queue a frame for the trace without waiting: it rides along in the next commit."""
-        self._db.write_nowait(lambda c: insert_frame(c, charger_seq, direction, frame, at))
+        with self._frames_lock:
+            self._frames.append((charger_seq, direction, frame, at))
+            if self._flush_queued:
+                return
+            self._flush_queued = True
+            frames = self._frames
+        self._db.write_nowait(lambda conn: self._flush_frames(conn, frames))
+
+    def _flush_frames(
+        self, conn: sqlite3.Connection, frames: list[tuple[int, str, str, str]]
+    ) -> None:
+        # Runs on the writer thread while the event loop keeps appending: frames queued from
+        # now on start a new list and a new flush. ``frames`` stays whole, so a batch replayed
+        # after a failure inserts it again.
+        with self._frames_lock:
+            if self._frames is frames:
+                self._frames = []
+                self._flush_queued = False
+        conn.executemany(
+            "INSERT INTO message_trace (charger_seq, direction, frame, at) VALUES (?, ?, ?, ?)",
+            frames,
+        )
 
     async def prune_trace(self, charger_seqs: list[int], keep: int) -> None:
         await self._db.write(lambda c: prune_trace(c, charger_seqs, keep))

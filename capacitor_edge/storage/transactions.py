@@ -131,6 +131,10 @@ def insert_samples(
     samples: list[Sample],
     received_at: str,
 ) -> None:
+    if transaction_id is not None and not _owns(conn, charger_seq, transaction_id):
+        # A transactionId this charger was never given (another charger's, or one not issued
+        # yet): keep the samples, but never let them touch someone else's session.
+        transaction_id = None
     conn.executemany(
         "INSERT INTO meter_values (charger_seq, transaction_id, connector_id, timestamp,"
         " measurand, phase, unit, context, location, format, value, value_wh, received_at)"
@@ -172,6 +176,14 @@ def insert_samples(
             " WHERE transaction_id = ? AND (last_meter_at IS NULL OR last_meter_at <= ?)",
             (newest.value_wh, newest.timestamp, transaction_id, newest.timestamp),
         )
+
+
+def _owns(conn: sqlite3.Connection, charger_seq: int, transaction_id: int) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM transactions WHERE transaction_id = ? AND charger_seq = ?",
+        (transaction_id, charger_seq),
+    ).fetchone()
+    return row is not None
 
 
 def stop_transaction(

@@ -1,9 +1,10 @@
 """One charger's live OCPP-J session: the I/O driver around the sans-IO ``OcppSession``.
 
-Three small tasks per charger: the receive loop (which also runs the charger's CALL handlers,
-one at a time, as OCPP-J's synchronicity rule means a charger waits for each answer), a
-watchdog that closes a silent link, and an optional WebSocket pinger. CSMS-initiated CALLs go
-out one at a time behind a FIFO lock (OCPP-J 1.6 §4.1.1: at most one outstanding CALL).
+One task per charger: the receive loop, which also runs the charger's CALL handlers one at a
+time (OCPP-J's synchronicity rule means a charger waits for each answer). Silence and pings are
+watched for all chargers at once by the listener's ``LinkKeeper``: a task per charger for each
+costs ~3 KB of memory per connection. CSMS-initiated CALLs go out one at a time behind a FIFO
+lock (OCPP-J 1.6 §4.1.1: at most one outstanding CALL).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class ChargerConnection:
         self._session = session
         self._messages = messages
         self._timings = timings
-        self._last_activity = trio.current_time()
+        #: trio time of the last frame (or answered ping) from the charger.
+        self.last_activity = trio.current_time()
         self._scope: trio.CancelScope | None = None
         self._close_code = 1000
         self._close_reason = "closing"
@@ -125,15 +127,11 @@ class ChargerConnection:
     # -- the session -----------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Serve the charger until it disconnects, goes silent, or :meth:`close` is called."""
+        """Serve the charger until it disconnects or :meth:`close` is called."""
         try:
-            async with trio.open_nursery() as nursery:
-                self._scope = nursery.cancel_scope
-                nursery.start_soon(self._watch_silence)
-                if self._timings.ping_interval_s > 0:
-                    nursery.start_soon(self._ping)
+            with trio.CancelScope() as scope:
+                self._scope = scope
                 await self._receive_loop()
-                nursery.cancel_scope.cancel()
         finally:
             self._closed = True
             waiter = self._waiter
@@ -150,7 +148,7 @@ class ChargerConnection:
             except ConnectionClosed as closed:
                 log.info("[%s] disconnected: %s", self.charge_box_id, closed.reason)
                 return
-            self._last_activity = trio.current_time()
+            self.last_activity = trio.current_time()
             if isinstance(message, bytes):
                 # OCPP-J uses text frames only (§3); be lenient with chargers that send UTF-8
                 # JSON in binary frames.
@@ -208,28 +206,11 @@ class ChargerConnection:
         await self._ws.send_message(text)
         self._messages.trace(self._charger, "out", text)
 
-    async def _watch_silence(self) -> None:
-        """Close a link the charger has not used for ``stale_after_s`` (heartbeat x 2 + grace):
-        half-open TCP connections otherwise linger for hours and keep the charger 'online'."""
-        while True:
-            deadline = self._last_activity + self._timings.stale_after_s
-            if trio.current_time() >= deadline:
-                log.warning(
-                    "[%s] silent for %.0f s: closing as stale",
-                    self.charge_box_id,
-                    self._timings.stale_after_s,
-                )
-                self.close(1001, "no message from the charger in time")
+    async def ping(self, wait_s: float) -> None:
+        """One WebSocket ping; an answer within ``wait_s`` counts as activity."""
+        with trio.move_on_after(wait_s):
+            try:
+                await self._ws.ping()
+            except ConnectionClosed:
                 return
-            await trio.sleep_until(deadline)
-
-    async def _ping(self) -> None:
-        interval = self._timings.ping_interval_s
-        while True:
-            await trio.sleep(interval)
-            with trio.move_on_after(interval):
-                try:
-                    await self._ws.ping()
-                except ConnectionClosed:
-                    return
-                self._last_activity = trio.current_time()
+            self.last_activity = trio.current_time()

@@ -21,6 +21,7 @@ from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.services import Services
 from capacitor_edge.protocol import OcppSession, SchemaRegistry
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
+from capacitor_edge.transport.keeper import LinkKeeper
 
 log = logging.getLogger("capacitor_edge.ocpp")
 
@@ -70,6 +71,7 @@ class OcppListener:
         self._max_message_bytes = max_message_bytes
         self._max_connections = max_connections
         self._handled = frozenset(messages.handlers)
+        self.keeper = LinkKeeper(timings)
         self.open_connections = 0
         self._all_closed = trio.Event()
         self._all_closed.set()
@@ -169,10 +171,12 @@ class OcppListener:
             )
             previous.close(1000, "replaced by a new connection")
         log.info("[%s] connected from %s", charger.charge_box_id, remote)
+        self.keeper.add(connection)
         try:
             await self._messages.connected(charger)
             await connection.run()
         finally:
+            self.keeper.discard(connection)
             if self._live.detach(connection):
                 with trio.CancelScope(shield=True):
                     await self._messages.disconnected(charger)
@@ -225,6 +229,7 @@ async def serve_ocpp(
                 )
             )
             sessions.start_soon(listener.prune_traces, settings.message_trace_limit)
+            await sessions.start(listener.keeper.run)
             task_status.started(url)
             await shutdown.wait()
             accepting.cancel_scope.cancel()  # stop accepting first
