@@ -149,9 +149,14 @@ class ChargerMessages:
         }
 
     async def heartbeat(self, charger: ChargerIdentity, payload: dict[str, Any]) -> dict[str, Any]:
-        """OCPP 1.6 §4.6: note the heartbeat, tell the charger our time."""
+        """OCPP 1.6 §4.6: note the heartbeat, tell the charger our time.
+
+        The heartbeat time is our bookkeeping, not data the charger is answered about, so it is
+        committed with the next batch without holding the answer back: the Heartbeat is the
+        most frequent message of an idle site, and waiting for its commit cost a third of the
+        server's time per round trip."""
         now = iso_z(self._clock.now())
-        await self._chargers.record_heartbeat(charger.charger_seq, now)
+        self._chargers.note_heartbeat(charger.charger_seq, now)
         return {"currentTime": now}
 
     async def status_notification(

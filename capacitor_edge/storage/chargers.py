@@ -340,8 +340,9 @@ class ChargerStore:
     async def record_diagnostics_status(self, charger_seq: int, status: str, now: str) -> None:
         await self._db.write(lambda c: record_diagnostics_status(c, charger_seq, status, now))
 
-    async def record_heartbeat(self, charger_seq: int, now: str) -> None:
-        await self._db.write(lambda c: record_heartbeat(c, charger_seq, now))
+    def note_heartbeat(self, charger_seq: int, now: str) -> None:
+        """Queue the heartbeat time for the next commit without waiting for it."""
+        self._db.write_nowait(lambda c: record_heartbeat(c, charger_seq, now))
 
     async def record_status(
         self, charger_seq: int, status: ConnectorStatus, received_at: str

@@ -76,7 +76,13 @@ async def test_boot_status_heartbeat_show_in_the_api(tmp_path: Path) -> None:
                 assert details["vendor"] == "ABB" and details["model"] == "Terra AC"
                 assert details["serialNumber"] == "ABC12345"
                 assert details["firmwareVersion"] == "1.6.0"
-                assert details["lastHeartbeat"] == heartbeat["currentTime"]
+                # The heartbeat time is committed with the next batch, not before the answer.
+                beat = await wait_for(
+                    lambda body: body["lastHeartbeat"] == heartbeat["currentTime"],
+                    api,
+                    "/api/v1/chargers/CP-1",
+                )
+                assert beat["lastHeartbeat"] == heartbeat["currentTime"]
                 assert details["connectors"] == [
                     {
                         "connectorId": 1,
