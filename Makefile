@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint venv clean bench
+.PHONY: run test lint venv clean bench binary install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The single-file executable dist/capacitor-edge (PyInstaller, packaging/capacitor-edge.spec).
+binary: $(STAMP)
+	BIN=$(BIN) packaging/build.sh
+
+# On a gateway, as root: binary, systemd unit and example config (see README, "Installing").
+install:
+	packaging/install.sh
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .pytest_cache .ruff_cache

@@ -31,6 +31,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE_MD = ROOT / "docs" / "PERFORMANCE.md"
 READY = re.compile(r"capacitor-edge ready: REST (\S+), OCPP (\S+)")
+REFERENCE_READY = re.compile(r"reference ready: OCPP (\S+)")
+REFERENCE_SERVER = Path(__file__).resolve().parent / "reference_server.py"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SERVER_CPU = "0"
 CLIENT_CPU = "1"
@@ -178,12 +180,17 @@ def running_server(
     start_timeout_s: float = 30.0,
     extra_env: dict[str, str] | None = None,
     wrapper: Path | None = None,
+    template: Path | None = None,
 ) -> Iterator[Server]:
     """The server on a fresh data dir. ``wrapper``: a Python file run instead of
     ``-m capacitor_edge`` (same arguments), for what-if experiments that patch the package in
-    memory before calling its CLI; the package itself is never edited by the benchmarks."""
+    memory before calling its CLI; the package itself is never edited by the benchmarks.
+    ``template``: a data dir (from :func:`make_template`) copied as the fresh data dir, so that
+    runs do not each register their chargers again."""
     with tempfile.TemporaryDirectory(prefix="capacitor-bench-") as tmp:
         data_dir = Path(tmp) / "data"
+        if template is not None:
+            shutil.copytree(template, data_dir)
         command = [
             *taskset(SERVER_CPU),
             sys.executable,
@@ -237,6 +244,73 @@ def running_server(
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(timeout=10)
+
+
+@dataclass
+class ReferenceServer:
+    """bench/reference_server.py (the ``ocpp`` package on ``websockets``), pinned like ours."""
+
+    process: subprocess.Popen[bytes]
+    ocpp_url: str
+    stderr_tail: collections.deque[str]
+    data_dir: Path | None = None
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+
+@contextmanager
+def running_reference(*, start_timeout_s: float = 30.0) -> Iterator[ReferenceServer]:
+    command = [*taskset(SERVER_CPU), sys.executable, str(REFERENCE_SERVER)]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    tail: collections.deque[str] = collections.deque(maxlen=200)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_drain, args=(process.stderr, tail, lines), daemon=True).start()
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        match = None
+        while match is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or process.poll() is not None:
+                raise RuntimeError("reference server did not start:\n" + "\n".join(tail))
+            try:
+                match = REFERENCE_READY.search(lines.get(timeout=min(remaining, 0.5)))
+            except queue.Empty:
+                continue
+        threading.Thread(target=_discard, args=(lines,), daemon=True).start()
+        yield ReferenceServer(process, match.group(1), tail)
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def make_template(count: int, workdir: Path, *, workers: int = 16) -> Path:
+    """A data dir with ``count`` chargers registered over REST (the real server), stopped and
+    kept under ``workdir`` for :func:`running_server` to copy. Reused if already made."""
+    target = workdir / f"template-{count}"
+    if (target / "capacitor.db").exists():
+        return target
+    with running_server() as server:
+        seconds = register_chargers(server, charger_ids(count), workers=workers, timeout_s=900)
+        print(
+            f"  template: registered {count} chargers over REST in {seconds:.1f} s "
+            f"({count / seconds:.0f}/s)"
+        )
+        source = server.data_dir
+        server.stop()
+        shutil.copytree(source, target)
+    return target
 
 
 def _discard(lines: queue.Queue[str]) -> None:

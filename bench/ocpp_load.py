@@ -9,7 +9,21 @@ backlog), sends a BootNotification, and then:
 
 - ``idle``: holds the connection;
 - ``heartbeat``: closed loop of Heartbeat → wait for the CALLRESULT → repeat;
-- ``status``: closed loop of StatusNotification (Available / Charging alternating).
+- ``status``: closed loop of StatusNotification (Available / Charging alternating);
+- ``meter``: a StartTransaction per charger during the connect phase, then a closed loop of
+  MeterValues for that transaction (``--samples`` sampled values per message, spread over
+  ``--samples-per-entry`` values per meterValue entry);
+- ``storm``: the connect phase itself is the benchmark: connect, boot and send two
+  StatusNotifications (connectors 0 and 1); ``ready`` carries its time;
+- ``paced``: open loop: every charger sends a StatusNotification every
+  ``chargers / --rate`` seconds (random phase), so the total is ``--rate`` messages/s; latency
+  is counted from the scheduled send time (no coordinated omission), a charger whose previous
+  call is still unanswered at its next tick counts a ``late`` tick.
+
+``--max-round-trips`` ends a closed loop early once that many round trips are done (e.g. to
+store exactly N meter values). ``--local-addresses 127.0.0.1,127.0.0.2,...`` spreads the
+connections over several source addresses (sansio client only), for more than one ephemeral
+port range's worth of connections to one server port.
 
 Coordination with the runner over stdin/stdout, one JSON object per stdout line:
 
@@ -81,12 +95,13 @@ def raise_nofile() -> int:
 class SansIoLink:
     """``websockets.client.ClientProtocol`` (sans-IO) over a raw ``trio.SocketStream``."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, local_address: str | None = None) -> None:
         from websockets.client import ClientProtocol
         from websockets.typing import Subprotocol
         from websockets.uri import parse_uri
 
         self._url = url
+        self._local_address = local_address
         self._proto = ClientProtocol(parse_uri(url), subprotocols=[Subprotocol(SUBPROTOCOL)])
         self._stream: trio.SocketStream | None = None
         self._texts: collections.deque[str] = collections.deque()
@@ -95,7 +110,9 @@ class SansIoLink:
         from websockets.http11 import Response
 
         parts = urlsplit(self._url)
-        self._stream = await trio.open_tcp_stream(parts.hostname or "127.0.0.1", parts.port or 80)
+        self._stream = await trio.open_tcp_stream(
+            parts.hostname or "127.0.0.1", parts.port or 80, local_address=self._local_address
+        )
         self._proto.send_request(self._proto.connect())
         await self._flush()
         while True:
@@ -146,7 +163,9 @@ class SansIoLink:
 class TrioWebsocketLink:
     """trio-websocket (wsproto underneath); its reader task lives in the shared nursery."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, local_address: str | None = None) -> None:
+        if local_address is not None:
+            raise ValueError("--local-addresses needs --client sansio")
         self._url = url
         self._ws: Any = None
 
@@ -181,7 +200,7 @@ class TrioWebsocketLink:
                 await self._ws.aclose()
 
 
-LINKS: dict[str, Callable[[str], Any]] = {
+LINKS: dict[str, Callable[[str, str | None], Any]] = {
     "sansio": SansIoLink,
     "trio-websocket": TrioWebsocketLink,
 }
@@ -227,12 +246,22 @@ def percentile(sorted_values: list[float], q: float) -> float | None:
 
 
 class Charger:
-    def __init__(self, charge_box_id: str, base_url: str, link_factory: Callable[[str], Any]):
+    def __init__(
+        self,
+        charge_box_id: str,
+        base_url: str,
+        link_factory: Callable[[str, str | None], Any],
+        local_address: str | None = None,
+    ):
         self.charge_box_id = charge_box_id
-        self.link = link_factory(f"{base_url.rstrip('/')}/ocpp/{quote(charge_box_id, safe='')}")
+        self.link = link_factory(
+            f"{base_url.rstrip('/')}/ocpp/{quote(charge_box_id, safe='')}", local_address
+        )
         self._ids = itertools.count(1)
+        self.transaction_id: int | None = None
+        self.meter_wh = 0
 
-    async def call(self, action: str, payload: dict[str, Any], timeout_s: float) -> None:
+    async def call(self, action: str, payload: dict[str, Any], timeout_s: float) -> Any:
         unique_id = str(next(self._ids))
         with trio.fail_after(timeout_s):
             await self.link.send(json.dumps([2, unique_id, action, payload]))
@@ -241,10 +270,55 @@ class Charger:
                 if frame[1] != unique_id:
                     continue  # a server-initiated CALL or a stale answer: not ours
                 if frame[0] == 3:
-                    return
+                    return frame[2]
                 if frame[0] == 4:
                     raise CallFailed(f"CALLERROR:{frame[2]}")
                 raise CallFailed(f"unexpected message type {frame[0]}")
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+#: Measurands for the ``meter`` scenario's sampled values (one energy register first, so each
+#: message moves the transaction's energy forward).
+MEASURANDS = (
+    ("Energy.Active.Import.Register", "Wh"),
+    ("Power.Active.Import", "W"),
+    ("Current.Import", "A"),
+    ("Voltage", "V"),
+)
+
+
+def meter_payload(charger: Charger, samples: int, per_entry: int) -> dict[str, Any]:
+    charger.meter_wh += 10
+    stamp = now_iso()
+    entries = []
+    left = samples
+    while left > 0:
+        count = min(per_entry, left)
+        values = []
+        for index in range(count):
+            measurand, unit = MEASURANDS[index % len(MEASURANDS)]
+            value = charger.meter_wh if index == 0 else 230 + index
+            values.append(
+                {
+                    "value": str(value),
+                    "measurand": measurand,
+                    "unit": unit,
+                    "context": "Sample.Periodic",
+                }
+            )
+        entries.append({"timestamp": stamp, "sampledValue": values})
+        left -= count
+    payload: dict[str, Any] = {"connectorId": 1, "meterValue": entries}
+    if charger.transaction_id is not None:
+        payload["transactionId"] = charger.transaction_id
+    return payload
+
+
+def status_payload(connector_id: int, status: str) -> dict[str, Any]:
+    return {"connectorId": connector_id, "errorCode": "NoError", "status": status}
 
 
 async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
@@ -260,44 +334,125 @@ async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
     all_finished = trio.Event()
     limiter = trio.CapacityLimiter(args.connect_concurrency)
     window: dict[str, float] = {}
-    chargers = [Charger(cid, args.url, link_factory) for cid in ids]
+    addresses = [a for a in args.local_addresses.split(",") if a] or [None]
+    chargers = [
+        Charger(cid, args.url, link_factory, addresses[i % len(addresses)])
+        for i, cid in enumerate(ids)
+    ]
+    budget = [args.max_round_trips or -1]
+    late = [0]
+    holds: set[trio.CancelScope] = set()
+    storm_round_trips = [0]
 
     def one_settled() -> None:
         settled[0] += 1
         if settled[0] == len(chargers):
             all_up.set()
 
+    def spend() -> None:
+        if budget[0] > 0:
+            budget[0] -= 1
+            if budget[0] == 0:
+                stop.set()
+
+    async def set_up(charger: Charger, nursery: trio.Nursery) -> None:
+        """Connect and boot (plus the scenario's own opening calls)."""
+        with trio.fail_after(args.connect_timeout):
+            await charger.link.connect(nursery)
+        stats.connected += 1
+        await charger.call("BootNotification", BOOT_PAYLOAD, args.call_timeout)
+        stats.booted += 1
+        if args.scenario == "storm":
+            for connector_id in (0, 1):
+                await charger.call(
+                    "StatusNotification",
+                    status_payload(connector_id, "Available"),
+                    args.call_timeout,
+                )
+                storm_round_trips[0] += 1
+        elif args.scenario == "meter":
+            answer = await charger.call(
+                "StartTransaction",
+                {"connectorId": 1, "idTag": "BENCHTAG", "meterStart": 0, "timestamp": now_iso()},
+                args.call_timeout,
+            )
+            charger.transaction_id = int(answer["transactionId"])
+
+    async def paced(charger: Charger, index: int) -> None:
+        period = len(chargers) / args.rate
+        rng_phase = ((index * 2654435761) % 1000003) / 1000003  # deterministic spread
+        next_at = window["start"] + rng_phase * period
+        flip = index % 2
+        while not stop.is_set():
+            now = trio.current_time()
+            if next_at > now:
+                await trio.sleep(next_at - now)
+            if stop.is_set():
+                return
+            flip ^= 1
+            scheduled_perf = time.perf_counter() - (trio.current_time() - next_at)
+            try:
+                await charger.call(
+                    "StatusNotification", status_payload(1, STATUSES[flip]), args.call_timeout
+                )
+            except (trio.TooSlowError, CallFailed) as error:
+                stats.errors[_kind(error)] += 1
+            else:
+                if not stop.is_set():
+                    stats.record(time.perf_counter() - scheduled_perf)
+            next_at += period
+            while next_at < trio.current_time():  # missed ticks: the charger was still waiting
+                late[0] += 1
+                next_at += period
+
+    async def hold(charger: Charger) -> None:
+        """Idle like a real charger: keep reading, so the server's WebSocket pings get their
+        pong (an unread socket is dropped by a server with ping timeouts) until ``stop``."""
+        if stop.is_set():
+            return
+        with trio.CancelScope() as scope:
+            holds.add(scope)
+            try:
+                while True:
+                    await charger.link.receive()  # neither server sends CALLs to idle chargers
+            except (OSError, LinkClosed, trio.BrokenResourceError, trio.ClosedResourceError) as e:
+                stats.errors[f"idle:{_kind(e)}"] += 1
+            finally:
+                holds.discard(scope)
+
     async def drive(charger: Charger, nursery: trio.Nursery, index: int) -> None:
         try:
             async with limiter:
                 try:
-                    with trio.fail_after(args.connect_timeout):
-                        await charger.link.connect(nursery)
-                    stats.connected += 1
-                    await charger.call("BootNotification", BOOT_PAYLOAD, args.call_timeout)
-                    stats.booted += 1
+                    await set_up(charger, nursery)
                 except (OSError, trio.TooSlowError, LinkClosed, CallFailed) as error:
                     stats.failed += 1
                     stats.errors[f"connect:{_kind(error)}"] += 1
                     one_settled()
                     return
             one_settled()
-            await go.wait()
-            if args.scenario == "idle":
-                await stop.wait()
+            if args.scenario in ("idle", "storm"):
+                await hold(charger)
                 return
-            action = "Heartbeat" if args.scenario == "heartbeat" else "StatusNotification"
+            await go.wait()
+            if args.scenario == "paced":
+                try:
+                    await paced(charger, index)
+                except (OSError, LinkClosed) as error:
+                    stats.errors[f"link:{_kind(error)}"] += 1
+                return
             flip = index % 2
             while not stop.is_set():
-                if action == "Heartbeat":
-                    payload: dict[str, Any] = {}
-                else:
+                payload: dict[str, Any]
+                if args.scenario == "heartbeat":
+                    action, payload = "Heartbeat", {}
+                elif args.scenario == "status":
+                    action = "StatusNotification"
                     flip ^= 1
-                    payload = {
-                        "connectorId": 1,
-                        "errorCode": "NoError",
-                        "status": STATUSES[flip],
-                    }
+                    payload = status_payload(1, STATUSES[flip])
+                else:
+                    action = "MeterValues"
+                    payload = meter_payload(charger, args.samples, args.samples_per_entry)
                 started = time.perf_counter()
                 try:
                     await charger.call(action, payload, args.call_timeout)
@@ -309,6 +464,7 @@ async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
                     return
                 if not stop.is_set():
                     stats.record(time.perf_counter() - started)
+                    spend()
         finally:
             with trio.CancelScope(shield=True):
                 await charger.link.aclose()
@@ -335,29 +491,38 @@ async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
                     "connected": stats.connected,
                     "booted": stats.booted,
                     "failed": stats.failed,
+                    "settled": settled[0],
+                    "storm_round_trips": storm_round_trips[0],
                     "connect_seconds": round(connect_s, 3),
                     "errors": dict(stats.errors),
+                    "client_cpu_s": round(_own_cpu(), 3),
+                    "client_rss_kb": _own_rss_kb(),
                 }
             )
             if args.wait_go:
                 await wait_for_line({"go"}, args.max_connect_phase + args.duration)
-            window["start"] = time.perf_counter()
+            window["start"] = trio.current_time()
+            window["perf_start"] = time.perf_counter()
             go.set()
-            if args.scenario == "idle":
+            if args.scenario in ("idle", "storm"):
                 with trio.move_on_after(args.duration):
                     if args.wait_go:
                         await wait_for_line({"stop"}, args.duration)
                     else:
                         await trio.sleep_forever()
             else:
-                await trio.sleep(args.duration)
+                with trio.move_on_after(args.duration):
+                    await stop.wait()
             stop.set()
+            for scope in list(holds):
+                scope.cancel()
             window["end"] = time.perf_counter()
             # The closed loops finish their in-flight call (ignored) and close; bounded.
             with trio.move_on_after(5):
                 await all_finished.wait()
             nursery.cancel_scope.cancel()
-    elapsed = window.get("end", time.perf_counter()) - window.get("start", time.perf_counter())
+    now_perf = time.perf_counter()
+    elapsed = window.get("end", now_perf) - window.get("perf_start", now_perf)
     latencies = sorted(stats.latencies)
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     p90, p999 = percentile(latencies, 0.90), percentile(latencies, 0.999)
@@ -371,6 +536,7 @@ async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
         "booted": stats.booted,
         "failed": stats.failed,
         "round_trips": stats.round_trips,
+        "late_ticks": late[0],
         "seconds": round(elapsed, 3),
         "per_second": round(stats.round_trips / elapsed, 1) if elapsed > 0 else 0.0,
         "p50_ms": None if p50 is None else round(p50 * 1000, 3),
@@ -390,6 +556,14 @@ def _kind(error: BaseException) -> str:
     if isinstance(error, OSError) and error.errno is not None:
         return f"{type(error).__name__}({os.strerror(error.errno)})"
     return type(error).__name__
+
+
+def _own_rss_kb() -> int:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
 
 
 def _own_cpu() -> float:
@@ -429,7 +603,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--url", required=True, help="OCPP base URL, e.g. ws://127.0.0.1:9000")
     parser.add_argument("--ids-file", required=True, help="charge box ids, one per line")
     parser.add_argument("--chargers", type=int, default=0, help="use the first N ids (0 = all)")
-    parser.add_argument("--scenario", choices=["idle", "heartbeat", "status"], default="idle")
+    parser.add_argument(
+        "--scenario",
+        choices=["idle", "heartbeat", "status", "meter", "storm", "paced"],
+        default="idle",
+    )
+    parser.add_argument("--rate", type=float, default=1000.0, help="paced: messages/s in total")
+    parser.add_argument("--samples", type=int, default=1, help="meter: sampled values/message")
+    parser.add_argument("--samples-per-entry", type=int, default=4, help="meter: per meterValue")
+    parser.add_argument(
+        "--max-round-trips", type=int, default=0, help="closed loops: stop after N (0 = no bound)"
+    )
+    parser.add_argument(
+        "--local-addresses", default="", help="comma-separated source addresses (sansio)"
+    )
     parser.add_argument("--duration", type=float, default=10.0, help="scenario seconds")
     parser.add_argument("--client", choices=sorted(LINKS), default="sansio")
     parser.add_argument("--connect-concurrency", type=int, default=200)

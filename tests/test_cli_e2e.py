@@ -236,7 +236,9 @@ async def test_version() -> None:
         result = await trio.run_process(
             cli("--version"), capture_stdout=True, capture_stderr=True, env=clean_env()
         )
-    assert result.stdout.decode().strip() == f"capacitor-edge {__version__}"
+    first, build = result.stdout.decode().strip().splitlines()
+    assert first == f"capacitor-edge {__version__}"
+    assert "not frozen" in build
 
 
 async def test_unknown_config_key_is_refused(tmp_path: Path) -> None:

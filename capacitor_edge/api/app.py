@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import trio
-from quart_schema import APIKeySecurityScheme, Info, QuartSchema, document_response
+from quart_schema import (
+    APIKeySecurityScheme,
+    Info,
+    QuartSchema,
+    document_response,
+    security_scheme,
+)
 from quart_trio import QuartTrio
 from quart_trio.wrappers import TrioRequest
 
 from capacitor_edge import __version__
-from capacitor_edge.api import responses
+from capacitor_edge.api import presenters, responses
 from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.errors import install_error_handlers
+from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.keys import keys_blueprint
+from capacitor_edge.api.metrics import install_request_metrics, metrics_blueprint
 from capacitor_edge.api.traffic import traffic_blueprint
 from capacitor_edge.api.transactions import transactions_blueprint
 from capacitor_edge.domain.services import Services
@@ -31,6 +39,13 @@ class JsonRequest(TrioRequest):
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
         return await super().get_json(force=force, silent=silent, cache=cache)
+
+    def __init__(self, method: str, scheme: str, path: str, *args: Any, **kwargs: Any) -> None:
+        # File uploads are streamed to disk by their handlers, which enforce their own (larger)
+        # limits; Quart's body limit is the JSON one and would refuse them by Content-Length.
+        if is_upload_path(path):
+            kwargs["max_content_length"] = None
+        super().__init__(method, scheme, path, *args, **kwargs)
 
 
 def create_app(services: Services, ready: trio.Event) -> QuartTrio:
@@ -50,15 +65,23 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
     # After QuartSchema, which installs its own JSON provider: keep the documented field order.
     app.json.sort_keys = False  # type: ignore[attr-defined]
     install_error_handlers(app)
+    install_request_metrics(app)
 
     @app.get("/health")
+    @security_scheme([])  # no key needed: load balancers and systemd probes call it
     @document_response(responses.Health)
     @document_response(responses.Health, 503)
     async def health() -> Any:
         """200 once the appliance is ready; no key needed."""
         if not ready.is_set():
             return {"status": "starting"}, 503
-        return {"status": "ok"}
+        body: dict[str, Any] = {"status": "ok"}
+        if services.certificates.certificates:
+            # Only with TLS configured, so the plain appliance still answers {"status": "ok"}.
+            body["certificates"] = presenters.certificate_statuses(
+                services.certificates, services.clock.now()
+            )
+        return body
 
     blueprints = (
         chargers_blueprint(services.chargers),
@@ -66,9 +89,19 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
         traffic_blueprint(services.traffic, services.charger_store),
         id_tags_blueprint(services.id_tags),
         transactions_blueprint(services.transactions),
-        commands_blueprint(services.commands, services.settings.default_remote_id_tag),
+        commands_blueprint(
+            services.commands,
+            services.settings.default_remote_id_tag,
+            services.files,
+            services.settings,
+        ),
+        files_blueprint(services.files, services.settings),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
+    # Chargers cannot send an API key: these URLs carry their own random token.
+    app.register_blueprint(charger_files_blueprint(services.files))
+    # Prometheus scrapes GET /metrics, open on the LAN or key-protected (`metrics_access`).
+    app.register_blueprint(metrics_blueprint(services))
     return app

@@ -10,8 +10,8 @@ from quart_schema import document_response, validate_querystring, validate_reque
 from capacitor_edge.api import presenters
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
-from capacitor_edge.api.models import ListChargersQuery, RegisterCharger
-from capacitor_edge.domain.chargers import Chargers
+from capacitor_edge.api.models import ListChargersQuery, PatchCharger, RegisterCharger
+from capacitor_edge.domain.chargers import UNSET, Chargers
 from capacitor_edge.domain.errors import Invalid
 
 
@@ -33,12 +33,49 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
     @document_response(r.ErrorBody, 409)
     @validate_request(RegisterCharger)
     async def register_charger(data: RegisterCharger) -> Any:
-        """Register a charger with your organisation."""
-        record = await chargers.register(
-            principal().org_id, data.chargeBoxId, data.name, data.location
+        """Register a charger with your organisation.
+
+        ``securityProfile`` (0-3, default from the `default_security_profile` setting) says how
+        the charger must log in; for profiles 1 and 2 without an ``authorizationKey`` the box
+        generates one and returns it in this answer only."""
+        registration = await chargers.register(
+            principal().org_id,
+            data.chargeBoxId,
+            data.name,
+            data.location,
+            security_profile=data.securityProfile,
+            authorization_key=data.authorizationKey,
         )
+        record = registration.record
         url = chargers.connection_url(record.charge_box_id)
-        return presenters.registered_charger(record, url), 201
+        return presenters.registered_charger(record, url, registration.generated_key), 201
+
+    @bp.patch("/chargers/<charge_box_id>")
+    @document_response(r.RegisteredCharger)
+    @document_response(r.ErrorBody, 400)
+    @document_response(r.ErrorBody, 401)
+    @document_response(r.ErrorBody, 404)
+    @validate_request(PatchCharger)
+    async def patch_charger(charge_box_id: str, data: PatchCharger) -> Any:
+        """Change a charger's name, location, security profile or AuthorizationKey.
+
+        Fields left out stay as they are; ``"authorizationKey": null`` asks for a new generated
+        key. A generated key is returned in this answer only. New credentials apply from the
+        charger's next connection."""
+        given = data.model_fields_set
+        if "securityProfile" in given and data.securityProfile is None:
+            raise Invalid("securityProfile", "must be 0, 1, 2 or 3")
+        registration = await chargers.update(
+            principal().org_id,
+            charge_box_id,
+            name=data.name if "name" in given else UNSET,
+            location=data.location if "location" in given else UNSET,
+            security_profile=(data.securityProfile if data.securityProfile is not None else UNSET),
+            authorization_key=data.authorizationKey if "authorizationKey" in given else UNSET,
+        )
+        record = registration.record
+        url = chargers.connection_url(record.charge_box_id)
+        return presenters.registered_charger(record, url, registration.generated_key)
 
     @bp.get("/chargers")
     @document_response(r.ChargerList)

@@ -17,6 +17,7 @@ from quart_schema import document_response, validate_querystring, validate_reque
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
+from capacitor_edge.api.files import box_base_url, diagnostics_upload_url, firmware_download_url
 from capacitor_edge.api.models import (
     AvailabilityRequest,
     ConfigurationChangeRequest,
@@ -34,7 +35,9 @@ from capacitor_edge.api.models import (
 from capacitor_edge.api.transactions import parse_transaction_id
 from capacitor_edge.domain.commands import Commands, snake_status
 from capacitor_edge.domain.errors import Invalid
+from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import normalise_expiry
+from capacitor_edge.settings import Settings
 
 _WORDS = {
     "accepted": "accepted by charger",
@@ -79,7 +82,9 @@ def _without_none(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def commands_blueprint(commands: Commands, default_id_tag: str) -> Blueprint:
+def commands_blueprint(
+    commands: Commands, default_id_tag: str, files: Files, settings: Settings
+) -> Blueprint:
     bp = Blueprint("commands", __name__)
 
     async def remote_start(charge_box_id: str, connector_id: int, id_tag: str, wait: float) -> Any:
@@ -274,38 +279,53 @@ def commands_blueprint(commands: Commands, default_id_tag: str) -> Blueprint:
     @_documented(r.CommandResult)
     @validate_request(FirmwareUpdateRequest)
     async def update_firmware(charge_box_id: str, data: FirmwareUpdateRequest) -> Any:
-        """UpdateFirmware (OCPP 1.6 §5.19); progress arrives as FirmwareStatusNotification."""
-        if data.location is None:
-            raise Invalid("location", "is required")
+        """UpdateFirmware (OCPP 1.6 §5.19); progress arrives as FirmwareStatusNotification.
+        Without `location` the charger downloads from the box: `firmwareId`, else the newest
+        file uploaded with POST /api/v1/firmware."""
+        if data.location is not None and data.firmwareId is not None:
+            raise Invalid("firmwareId", "give either location or firmwareId, not both")
+        location = data.location
+        firmware_id = None
+        if location is None:
+            firmware = await files.firmware_for_update(principal(), data.firmwareId)
+            location = firmware_download_url(box_base_url(settings), firmware)
+            firmware_id = firmware.id
         # OCPP requires retrieveDate; "now" unless the caller schedules it.
         retrieve = _iso("retrieveDate", data.retrieveDate) or commands.now()
         payload = _without_none(
             {
-                "location": data.location,
+                "location": location,
                 "retrieveDate": retrieve,
                 "retries": data.retries,
                 "retryInterval": data.retryInterval,
             }
         )
         await commands.send(principal(), charge_box_id, "UpdateFirmware", payload)
-        return {
+        answer: dict[str, Any] = {
             "message": "Firmware update accepted by charger",
             "chargeBoxId": charge_box_id,
-            "location": data.location,
+            "location": location,
             "retrieveDate": retrieve,
             "status": "accepted",
         }
+        if firmware_id is not None:
+            answer["firmwareId"] = firmware_id
+        return answer
 
     @bp.post("/chargers/<charge_box_id>/diagnostics")
     @_documented(r.CommandResult)
     @validate_request(DiagnosticsRequest)
     async def get_diagnostics(charge_box_id: str, data: DiagnosticsRequest) -> Any:
-        """GetDiagnostics (OCPP 1.6 §5.9); progress arrives as DiagnosticsStatusNotification."""
-        if data.location is None:
-            raise Invalid("location", "is required")
+        """GetDiagnostics (OCPP 1.6 §5.9); progress arrives as DiagnosticsStatusNotification.
+        Without `location` the charger uploads to the box (a one-hour upload URL) and the file
+        is listed at GET .../diagnostics-files."""
+        location = data.location
+        if location is None:
+            slot = await files.open_diagnostics_slot(principal(), charge_box_id)
+            location = diagnostics_upload_url(box_base_url(settings), slot)
         payload = _without_none(
             {
-                "location": data.location,
+                "location": location,
                 "startTime": _iso("startTime", data.startTime),
                 "stopTime": _iso("stopTime", data.stopTime),
                 "retries": data.retries,
@@ -316,7 +336,7 @@ def commands_blueprint(commands: Commands, default_id_tag: str) -> Blueprint:
         return {
             "message": "Diagnostics upload accepted by charger",
             "chargeBoxId": charge_box_id,
-            "location": data.location,
+            "location": location,
             "fileName": answer.get("fileName"),
             "status": "accepted",
         }

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from capacitor_edge.domain.charger_auth import AUTHORIZATION_KEY, AUTHORIZATION_KEY_RULE
+
 # OCPP CiString48 (OCPP 1.6 §7.5 ChargeBoxIdentity travels in the URL): printable ASCII without
 # whitespace, and without '/', '?' and '#', which cannot stand in a URL path segment as-is.
 CHARGE_BOX_ID_PATTERN = r"^[\x21\x22\x24-\x2e\x30-\x3e\x40-\x7e]{1,48}$"
@@ -38,10 +40,49 @@ class StrictBody(BaseModel):
     model_config = ConfigDict(strict=True)
 
 
+def _check_authorization_key(value: str) -> str:
+    if not AUTHORIZATION_KEY.fullmatch(value):
+        raise ValueError(AUTHORIZATION_KEY_RULE)
+    return value
+
+
+# OCPP 1.6 Security Whitepaper §2.4: the HTTP Basic password of security profiles 1 and 2.
+AuthorizationKey = Annotated[
+    str,
+    AfterValidator(_check_authorization_key),
+    Field(
+        description="HTTP Basic password of security profiles 1 and 2: 16-40 printable ASCII "
+        "characters without spaces. Left out: the box generates one and returns it once.",
+        examples=["0f3c9a1d7e5b2c4a6f8e0d1c3b5a7f9e"],
+    ),
+]
+SecurityProfile = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=3,
+        description="OCPP 1.6 security profile: 0 none, 1 Basic auth, 2 TLS + Basic auth, "
+        "3 TLS + client certificate.",
+    ),
+]
+
+
 class RegisterCharger(StrictBody):
     chargeBoxId: ChargeBoxId
     name: str | None = Field(default=None, max_length=200, examples=["Office Parking Lot"])
     location: str | None = Field(default=None, max_length=500, examples=["Building A, Spot 12"])
+    securityProfile: SecurityProfile | None = None
+    authorizationKey: AuthorizationKey | None = None
+
+
+class PatchCharger(StrictBody):
+    """Fields left out stay as they are. ``"authorizationKey": null`` asks for a new generated
+    key (profiles 1 and 2)."""
+
+    name: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=500)
+    securityProfile: SecurityProfile | None = None
+    authorizationKey: AuthorizationKey | None = None
 
 
 class ListChargersQuery(BaseModel):
@@ -148,6 +189,13 @@ class ConfigurationChangeRequest(StrictBody):
 
 class FirmwareUpdateRequest(StrictBody):
     location: str | None = Field(default=None, min_length=1, max_length=512)
+    firmwareId: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Without `location`: a file uploaded with POST /api/v1/firmware "
+        "(default: the newest one).",
+    )
     retrieveDate: str | None = None
     retries: int | None = Field(default=None, ge=0, le=100)
     retryInterval: int | None = Field(default=None, ge=0, le=86400)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from capacitor_edge.clock import iso_z
+from capacitor_edge.domain.certificates import CertificateWatch
 from capacitor_edge.domain.chargers import ChargerDetails
 from capacitor_edge.storage.chargers import ChargerRecord, ConnectorStatus
 from capacitor_edge.storage.keys import ApiKeyRecord
@@ -15,8 +18,26 @@ def _status(charger: ChargerRecord) -> str:
     return "online" if charger.is_online else "offline"
 
 
-def registered_charger(charger: ChargerRecord, url: str) -> dict[str, Any]:
-    return {
+#: What the installer must set on the charger, per OCPP 1.6 security profile.
+_INSTRUCTIONS = {
+    0: "Configure your charger to connect to the WebSocket URL below",
+    1: "Configure your charger to connect to the WebSocket URL below (OCPP security profile 1)"
+    " with HTTP Basic authentication: user = its chargeBoxId, password = its AuthorizationKey",
+    2: "Configure your charger to connect to the WebSocket URL below over TLS (OCPP security"
+    " profile 2): install the site CA certificate (certs/ca.pem from `capacitor-edge certs"
+    " init`) as its Central System root certificate, and set HTTP Basic authentication: user ="
+    " its chargeBoxId, password = its AuthorizationKey",
+    3: "Configure your charger to connect to the WebSocket URL below over TLS with a client"
+    " certificate (OCPP security profile 3): install the site CA certificate (certs/ca.pem) as"
+    " its Central System root certificate, and the client certificate and key made by"
+    " `capacitor-edge certs charger <chargeBoxId>` (subject CN = its chargeBoxId)",
+}
+
+
+def registered_charger(
+    charger: ChargerRecord, url: str, generated_key: str | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "id": charger.id,
         "chargeBoxId": charger.charge_box_id,
         "name": charger.name,
@@ -26,11 +47,14 @@ def registered_charger(charger: ChargerRecord, url: str) -> dict[str, Any]:
         "registeredAt": charger.registered_at,
         "connectionUrl": url,
         "instructions": {
-            "message": "Configure your charger to connect to the WebSocket URL below",
+            "message": _INSTRUCTIONS[charger.security_profile],
             "url": url,
             "protocol": CHARGER_PROTOCOL,
         },
     }
+    if generated_key is not None:
+        body["authorizationKey"] = generated_key
+    return body
 
 
 def charger_summary(charger: ChargerRecord) -> dict[str, Any]:
@@ -113,3 +137,17 @@ def api_key(record: ApiKeyRecord) -> dict[str, Any]:
         "lastUsed": record.last_used,
         "createdAt": record.created_at,
     }
+
+
+def certificate_statuses(watch: CertificateWatch, now: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "role": c.role,
+            "file": c.file,
+            "subject": c.subject,
+            "notAfter": iso_z(c.not_after),
+            "daysLeft": c.days_left(now),
+            "expiresSoon": c.expires_soon(now),
+        }
+        for c in watch.certificates
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class ErrorDetail(BaseModel):
@@ -15,8 +15,20 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
+class CertificateStatus(BaseModel):
+    role: str = Field(description="`ocpp`, `http` or `charger-ca`")
+    file: str
+    subject: str
+    notAfter: str
+    daysLeft: int
+    expiresSoon: bool = Field(description="true within 30 days of expiry (or past it)")
+
+
 class Health(BaseModel):
     status: str
+    certificates: list[CertificateStatus] | None = Field(
+        default=None, description="Only when TLS is configured: each certificate in use."
+    )
 
 
 class Instructions(BaseModel):
@@ -35,6 +47,11 @@ class RegisteredCharger(BaseModel):
     registeredAt: str
     connectionUrl: str
     instructions: Instructions
+    authorizationKey: str | None = Field(
+        default=None,
+        description="Only when the box generated the charger's AuthorizationKey (security "
+        "profiles 1 and 2): shown this once, never again.",
+    )
 
 
 class ChargerSummary(BaseModel):
@@ -266,3 +283,41 @@ class CommandLog(BaseModel):
     chargeBoxId: str
     commands: list[CommandEntry]
     pagination: Pagination
+
+
+class FirmwareFile(BaseModel):
+    """An uploaded firmware file; `downloadUrl` is what chargers are given (no key needed)."""
+
+    id: str
+    name: str
+    size: int
+    sha256: str
+    createdAt: str
+    downloadUrl: str
+
+
+class FirmwareList(BaseModel):
+    firmware: list[FirmwareFile]
+
+
+class DiagnosticsFile(BaseModel):
+    """A diagnostics file a charger uploaded to the box; `downloadUrl` needs the API key."""
+
+    id: str
+    fileName: str
+    size: int
+    sha256: str
+    receivedAt: str
+    downloadUrl: str
+
+
+class DiagnosticsFileList(BaseModel):
+    chargeBoxId: str
+    files: list[DiagnosticsFile]
+
+
+class ReceivedFile(BaseModel):
+    id: str
+    fileName: str
+    size: int
+    sha256: str

@@ -12,15 +12,21 @@ from pathlib import Path
 
 import trio
 
-from capacitor_edge import __version__
+from capacitor_edge.app import certs as cert_kit
+from capacitor_edge.app.doctor import run_doctor
+from capacitor_edge.app.logs import FORMATS as LOG_FORMATS
+from capacitor_edge.app.logs import configure_logging
+from capacitor_edge.app.maintenance import run_backup, run_restore
 from capacitor_edge.app.serve import database_path, serve
+from capacitor_edge.build_info import build_info
 from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.keys import DEFAULT_ORGANISATION, generate_key
 from capacitor_edge.settings import CONFIG_ENV, Settings, SettingsError, load_settings
+from capacitor_edge.simulator import command as simulate_command
 from capacitor_edge.storage import keys as key_rows
-from capacitor_edge.storage.database import connect
-from capacitor_edge.storage.migrations import DatabaseTooNew, apply_migrations
+from capacitor_edge.storage.database import connect, migrate_with_backup
+from capacitor_edge.storage.migrations import DatabaseTooNew
 
 log = logging.getLogger("capacitor_edge")
 
@@ -33,13 +39,19 @@ def _add_settings_flags(parser: argparse.ArgumentParser, *, network: bool) -> No
         parser.add_argument("--ocpp", metavar="HOST:PORT", help="OCPP listener (0.0.0.0:9000)")
         parser.add_argument("--public-url", help="base URL chargers use, e.g. ws://gw.local:9000")
         parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"])
+        parser.add_argument(
+            "--log-format", choices=list(LOG_FORMATS), help="stderr log lines (default text)"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="capacitor-edge", description="A site-local OCPP 1.6J central system."
+        prog="capacitor-edge",
+        description="A site-local OCPP 1.6J central system.",
+        # Keeps --version's two lines as written (the default formatter re-wraps them).
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"capacitor-edge {__version__}")
+    parser.add_argument("--version", action="version", version=build_info().describe())
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve_parser = commands.add_parser("serve", help="run the appliance")
@@ -53,6 +65,63 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="cli", help="a label for the key")
     create.add_argument("--org", default=DEFAULT_ORGANISATION, help="organisation (created if new)")
     _add_settings_flags(create, network=False)
+
+    backup = commands.add_parser(
+        "backup", help="copy the live database to FILE (safe while the server runs)"
+    )
+    backup.add_argument("file", type=Path, metavar="FILE", help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    _add_settings_flags(backup, network=False)
+    restore = commands.add_parser(
+        "restore", help="replace the database with the backup FILE (the server must be stopped)"
+    )
+    restore.add_argument("file", type=Path, metavar="FILE", help="a file made by backup")
+    _add_settings_flags(restore, network=False)
+    doctor = commands.add_parser(
+        "doctor", help="check data dir, database, ports and certificates; say what to fix"
+    )
+    _add_settings_flags(doctor, network=True)
+    simulate = commands.add_parser(
+        "simulate", help="simulated OCPP 1.6J chargers against a box; --selftest for installers"
+    )
+    simulate_command.add_arguments(simulate)
+
+    certs_parser = commands.add_parser(
+        "certs", help="installer certificate kit: site CA, server and charger certificates"
+    )
+    cert_commands = certs_parser.add_subparsers(
+        dest="certs_command", required=True, metavar="ACTION"
+    )
+    init = cert_commands.add_parser(
+        "init",
+        help="create the site CA (kept if it exists) and a server certificate in DATA_DIR/certs",
+    )
+    init.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a DNS name chargers use for the box (repeatable; default: this host name and "
+        "localhost, plus 127.0.0.1 and ::1 when no --ip either)",
+    )
+    init.add_argument(
+        "--ip", action="append", default=[], metavar="ADDR", help="an IP address (repeatable)"
+    )
+    init.add_argument("--days", type=int, default=cert_kit.SERVER_DAYS, help="server validity")
+    init.add_argument("--ca-days", type=int, default=cert_kit.CA_DAYS, help="new CA validity")
+    _add_settings_flags(init, network=False)
+    charger = cert_commands.add_parser(
+        "charger", help="issue a client certificate for a security profile 3 charger"
+    )
+    charger.add_argument("charge_box_id", metavar="CHARGEBOXID", help="becomes the subject CN")
+    charger.add_argument("--days", type=int, default=cert_kit.CHARGER_DAYS, help="validity")
+    charger.add_argument(
+        "--p12", action="store_true", help="also write a PKCS#12 bundle (certificate, key, CA)"
+    )
+    charger.add_argument(
+        "--p12-password", help="password of the bundle (default: generated, printed once)"
+    )
+    _add_settings_flags(charger, network=False)
     return parser
 
 
@@ -62,23 +131,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
         config = Path(os.environ[CONFIG_ENV])
     flags = {
         name: getattr(args, name, None)
-        for name in ("data_dir", "http", "ocpp", "public_url", "log_level")
+        for name in ("data_dir", "http", "ocpp", "public_url", "log_level", "log_format")
     }
     return load_settings(config, os.environ, flags)
 
 
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-    )
-
-
 async def _serve_until_signalled(settings: Settings) -> None:
     shutdown = trio.Event()
-    async with trio.open_nursery() as nursery:
-        with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+    # The receiver outlives the nursery: if serve() fails at start-up, `watch` is cancelled
+    # while the receiver is still open (not left iterating a closed one, a RuntimeError).
+    with trio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        async with trio.open_nursery() as nursery:
 
             async def watch() -> None:
                 async for signum in signals:
@@ -92,7 +155,7 @@ async def _serve_until_signalled(settings: Settings) -> None:
 
 
 def run_serve(settings: Settings) -> int:
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     try:
         trio.run(_serve_until_signalled, settings)
     except BaseExceptionGroup as group:
@@ -122,7 +185,7 @@ def run_keys_create(settings: Settings, name: str, org: str) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     conn = connect(database_path(settings))
     try:
-        apply_migrations(conn)
+        migrate_with_backup(conn, database_path(settings))
         now = iso_z(SystemClock().now())
         key = generate_key()
         conn.execute("BEGIN IMMEDIATE")
@@ -148,15 +211,41 @@ def run_keys_create(settings: Settings, name: str, org: str) -> int:
     return 0
 
 
+def run_certs(settings: Settings, args: argparse.Namespace) -> int:
+    now = SystemClock().now()
+    if args.certs_command == "init":
+        return cert_kit.run_certs_init(
+            settings.data_dir, args.host, args.ip, days=args.days, ca_days=args.ca_days, now=now
+        )
+    return cert_kit.run_certs_charger(
+        settings.data_dir,
+        args.charge_box_id,
+        days=args.days,
+        p12=args.p12,
+        p12_password=args.p12_password,
+        now=now,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "simulate":  # a client of the box: it reads no appliance settings
+        return simulate_command.main(args)
     try:
         settings = settings_from(args)
         if args.command == "serve":
             return run_serve(settings)
         if args.command == "keys" and args.keys_command == "create":
             return run_keys_create(settings, args.name, args.org)
-    except (SettingsError, DatabaseTooNew) as error:
+        if args.command == "backup":
+            return run_backup(settings, args.file, force=args.force)
+        if args.command == "restore":
+            return run_restore(settings, args.file)
+        if args.command == "doctor":
+            return run_doctor(settings)
+        if args.command == "certs":
+            return run_certs(settings, args)
+    except (SettingsError, DatabaseTooNew, cert_kit.KitError) as error:
         print(f"capacitor-edge: {error}", file=sys.stderr)
         return 2
     except OSError as error:

@@ -17,10 +17,13 @@ from pathlib import Path
 import trio
 from hypercorn.config import Config as HypercornConfig
 from hypercorn.trio import serve as hypercorn_serve
+from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, ASGISendEvent, Scope
 from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
 from capacitor_edge.app.limits import raise_open_files_limit
+from capacitor_edge.app.lock import holding_data_dir
+from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import Clock, SystemClock
 from capacitor_edge.domain.services import Services, build_services
 from capacitor_edge.settings import Settings
@@ -64,6 +67,30 @@ def print_first_key(key: str, path: Path) -> None:
     print(key, flush=True)
 
 
+class ShieldedSends:
+    """The ASGI app with each ``send`` shielded from cancellation.
+
+    quart-trio cancels a request's task group as soon as the client's ``http.disconnect``
+    arrives, which hypercorn sends right after the response body. That cancellation lands
+    inside hypercorn's ``send`` while it (re)starts the connection's keep-alive idle task, so
+    the idle task never starts, and on SIGTERM an idle keep-alive connection is only closed
+    when the graceful timeout runs out (2.5-3.2 s to exit instead of ~0.5 s). Hypercorn shields
+    the socket write itself already, so shielding the whole send costs nothing.
+    """
+
+    def __init__(self, app: QuartTrio) -> None:
+        self.app = app
+
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
+        async def shielded(message: ASGISendEvent) -> None:
+            with trio.CancelScope(shield=True):
+                await send(message)
+
+        await self.app(scope, receive, shielded)
+
+
 async def run_http(
     app: QuartTrio,
     settings: Settings,
@@ -78,11 +105,21 @@ async def run_http(
     config.graceful_timeout = settings.shutdown_timeout_s
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")
+    certificate = settings.http_certificate()
+    if certificate is not None:
+        # HTTPS: hypercorn builds the context (TLS 1.2+, ECDHE+AESGCM suites).
+        config.certfile, config.keyfile = certificate
 
     async def started_with_url(
         *, task_status: trio.TaskStatus[list[str]] = trio.TASK_STATUS_IGNORED
     ) -> None:
-        await hypercorn_serve(app, config, shutdown_trigger=shutdown.wait, task_status=task_status)
+        await hypercorn_serve(
+            ShieldedSends(app),
+            config,
+            shutdown_trigger=shutdown.wait,
+            task_status=task_status,
+            mode="asgi",
+        )
 
     async with trio.open_nursery() as nursery:
         binds: list[str] = await nursery.start(started_with_url)
@@ -96,18 +133,31 @@ async def serve(
     clock: Clock | None = None,
     announce_key: Callable[[str, Path], None] = print_first_key,
     task_status: trio.TaskStatus[Endpoints] = trio.TASK_STATUS_IGNORED,
+    notifier: Notifier | None = None,
 ) -> None:
-    """Run the appliance until ``shutdown`` is set; then stop cleanly."""
+    """Run the appliance until ``shutdown`` is set; then stop cleanly.
+
+    Under systemd (``notifier``, from ``NOTIFY_SOCKET`` by default) it sends ``READY=1`` once
+    both listeners listen, ``STOPPING=1`` when shutdown begins, and ``WATCHDOG=1`` from a task
+    of the root nursery for as long as the event loop runs.
+    """
     limit = raise_open_files_limit()
     log.debug("open-files limit %d", limit)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(database_path(settings))
     ready = trio.Event()
-    async with trio.open_nursery() as root:
+    systemd = notifier or Notifier.from_environ()
+    watchdog = trio.CancelScope()
+    # The data dir's lock, held for the whole run: `restore` and a second `serve` refuse while
+    # it is held (DataDirBusy, before the database is touched).
+    async with holding_data_dir(settings.data_dir), trio.open_nursery() as root:
+        root.start_soon(_feed_watchdog, systemd, watchdog)
         await root.start(db.run)
         try:
             services = build_services(db, settings, clock or SystemClock())
             await bootstrap(services, settings, announce_key)
+            for warning in services.certificates.warnings(services.clock.now()):
+                log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
             app = create_app(services, ready)
             async with trio.open_nursery() as front:
                 http_url = await front.start(run_http, app, settings, shutdown)
@@ -115,12 +165,21 @@ async def serve(
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
                 task_status.started(Endpoints(http_url, ocpp_url, services))
+                systemd.ready(f"REST {http_url}, OCPP {ocpp_url}")
                 await shutdown.wait()
                 log.info("shutting down")
+                systemd.stopping()
         finally:
             with trio.CancelScope(shield=True):
                 await db.close()
+            watchdog.cancel()
+            systemd.close()
     log.info("stopped")
+
+
+async def _feed_watchdog(systemd: Notifier, scope: trio.CancelScope) -> None:
+    with scope:
+        await systemd.keep_watchdog_fed()
 
 
 async def bootstrap(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.errors import CallRejected
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.secrets import redact_frame
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import NewTransaction, Sample, TransactionStore
@@ -39,13 +40,22 @@ def charger_time(text: str | None, fallback: str) -> str:
         return fallback
 
 
+@dataclass
+class ConnectionState:
+    booted: bool = False
+
+
 @dataclass(frozen=True)
 class ChargerIdentity:
-    """The registration a live session belongs to."""
+    """The registration a live session belongs to (one per connection)."""
 
     charge_box_id: str
     charger_seq: int
     org_id: str
+    #: OCPP 1.6 security profile 0-3 (domain/charger_auth.py).
+    security_profile: int = 0
+    #: What this connection has done so far.
+    connection: ConnectionState = field(default_factory=ConnectionState, compare=False, hash=False)
 
 
 Handler = Callable[[ChargerIdentity, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -92,7 +102,9 @@ class ChargerMessages:
         record = await self._chargers.find(charge_box_id)
         if record is None:
             return None
-        return ChargerIdentity(record.charge_box_id, record.seq, record.org_id)
+        return ChargerIdentity(
+            record.charge_box_id, record.seq, record.org_id, record.security_profile
+        )
 
     async def refused(
         self, charge_box_id: str, org_id: str | None, remote_address: str, reason: str
@@ -109,7 +121,9 @@ class ChargerMessages:
 
     def trace(self, charger: ChargerIdentity, direction: str, frame: str) -> None:
         """Keep the frame in the charger's trace (queued, committed with the next batch)."""
-        self._traffic.trace(charger.charger_seq, direction, frame, iso_z(self._clock.now()))
+        self._traffic.trace(
+            charger.charger_seq, direction, redact_frame(frame), iso_z(self._clock.now())
+        )
         self._traced.add(charger.charger_seq)
 
     async def prune_traces(self, keep: int) -> None:
@@ -141,7 +155,11 @@ class ChargerMessages:
         # A charger that boots has lost whatever session it had: close the box's active
         # transactions on it as stopped by the reboot, at the last meter value known. If the
         # charger later reports the real stop (queued StopTransaction), that report wins.
-        await self._transactions.close_for_reboot(charger.charger_seq, iso_z(now))
+        # A reboot always comes on a new connection; a second BootNotification on the same
+        # one was asked for (TriggerMessage) and ends nothing.
+        if not charger.connection.booted:
+            charger.connection.booted = True
+            await self._transactions.close_for_reboot(charger.charger_seq, iso_z(now))
         return {
             "status": "Accepted",
             "currentTime": iso_z(now),

@@ -28,6 +28,7 @@ from capacitor_edge.domain.live import (
     LiveChargers,
 )
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.secrets import redact_payload, redact_value
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 from capacitor_edge.storage.transactions import TransactionStore
@@ -120,9 +121,9 @@ class Commands:
                 id=0,
                 api_key_id=principal.key_id,
                 action=action,
-                request=payload,
+                request=redact_payload(payload),
                 outcome=outcome,
-                response=answer,
+                response=None if answer is None else redact_value(answer),
                 error_code=None if error is None else error[0],
                 error_description=None if error is None else error[1],
                 requested_at=requested_at,

@@ -16,6 +16,7 @@ import trio
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import NotFound
 from capacitor_edge.domain.ids import new_id
+from capacitor_edge.domain.rate_limits import FailureLimiter
 from capacitor_edge.storage.keys import ApiKeyRecord, KeyStore
 
 KEY_PREFIX = "cap_live_"
@@ -64,9 +65,11 @@ class ApiKeys:
     # Keys are looked up by the SHA-256 of the presented secret, never compared character by
     # character, so the time a lookup takes tells an attacker nothing about a real key.
 
-    def __init__(self, store: KeyStore, clock: Clock) -> None:
+    def __init__(self, store: KeyStore, clock: Clock, *, failures_per_min: int = 30) -> None:
         self._store = store
         self._clock = clock
+        #: Failed attempts per source address (the REST layer answers 429 past the limit).
+        self.failures = FailureLimiter(failures_per_min)
         # key hash → (record, trio time of the last lastUsed write). Revocation evicts at once.
         self._cache: dict[str, tuple[ApiKeyRecord, float]] = {}
 

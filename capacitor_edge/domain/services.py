@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
 from capacitor_edge.domain.authorization import Authorizer
+from capacitor_edge.domain.certificates import CertificateWatch
+from capacitor_edge.domain.charger_auth import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
@@ -19,6 +22,7 @@ from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.files import FileArea, FileStore
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
@@ -39,6 +43,9 @@ class Services:
     id_tags: IdTags
     transactions: Transactions
     commands: Commands
+    files: Files
+    charger_auth: ChargerAuth
+    certificates: CertificateWatch
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -50,13 +57,25 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     transaction_store = TransactionStore(db)
     id_tag_store = IdTagStore(db)
     remote_starts = RemoteStarts()
+    charger_auth = ChargerAuth(
+        charger_store,
+        failures_per_min=settings.charger_auth_failures_per_min,
+        tls=settings.ocpp_tls(),
+        client_ca=bool(settings.tls_client_ca_file),
+        default_profile=settings.default_security_profile,
+    )
     return Services(
         settings=settings,
         clock=clock,
         live=live,
-        keys=ApiKeys(KeyStore(db), clock),
+        keys=ApiKeys(KeyStore(db), clock, failures_per_min=settings.api_key_failures_per_min),
         chargers=Chargers(
-            charger_store, transaction_store, clock, live, settings.charger_base_url()
+            charger_store,
+            transaction_store,
+            clock,
+            live,
+            settings.charger_base_url(),
+            auth=charger_auth,
         ),
         charger_store=charger_store,
         traffic=traffic,
@@ -82,4 +101,14 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             clock,
             settings.call_timeout_s,
         ),
+        files=Files(
+            FileStore(db),
+            FileArea(settings.data_dir / "files"),
+            charger_store,
+            clock,
+            settings.firmware_max_bytes,
+            settings.diagnostics_max_bytes,
+        ),
+        charger_auth=charger_auth,
+        certificates=CertificateWatch.for_settings(settings),
     )

@@ -42,6 +42,10 @@ class Transactions:
         self._store = store
         self._clock = clock
 
+    async def count_active(self) -> int:
+        """Transactions started and not yet stopped, on every charger of the box (metrics)."""
+        return await self._store.count_active()
+
     async def get(self, org_id: str, transaction_id: int) -> TransactionView:
         record = await self._store.find(org_id, transaction_id)
         if record is None:

@@ -182,6 +182,9 @@ def _parse_broken(text: str) -> Unparseable:
         return Unparseable("frame is not valid JSON")
     type_id = int(head.group(1))
     unique_id = head.group(2)
+    if not is_sendable(unique_id):
+        # A lone surrogate cannot go back on the wire as UTF-8: the id is unreadable.
+        return Unparseable("frame is not valid JSON")
     if type_id in (CALLRESULT, CALLERROR):
         return Unparseable("frame is not valid JSON", unique_id, None, type_id)
     # OCPP-J 1.6 §4.2.3: FormationViolation, the payload "is syntactically incorrect".

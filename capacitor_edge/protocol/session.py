@@ -45,9 +45,14 @@ class CallReceived:
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """A frame the session answers by itself (a CALLERROR for a bad CALL)."""
+    """A frame the session answers by itself (a CALLERROR for a bad CALL).
+
+    `code` is the CALLERROR's error code; `action` the bad CALL's action when the frame could be
+    read as a CALL (it may be any string a charger made up), else None."""
 
     text: str
+    code: ErrorCode
+    action: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +146,11 @@ class OcppSession:
             violation = self._schemas.validate_request(action, call.payload)
             if violation is None:
                 return CallReceived(call.unique_id, action, call.payload)
-            return Send(encode_error(call.unique_id, violation.code, violation.description))
+            return Send(
+                encode_error(call.unique_id, violation.code, violation.description),
+                violation.code,
+                action,
+            )
         # OCPP-J 1.6 §4.2.3: NotSupported = "recognized but not supported", NotImplemented =
         # "not known by receiver". A Central System never supports receiving its own requests; a
         # charger request without a handler is one this build does not implement yet.
@@ -154,7 +163,7 @@ class OcppSession:
         else:
             code = ErrorCode.NotImplemented
             description = f"unknown action {brief(action)}"
-        return Send(encode_error(call.unique_id, code, description))
+        return Send(encode_error(call.unique_id, code, description), code, action)
 
     def _on_result(self, result: CallResult) -> Event:
         outstanding = self._take_outstanding(result.unique_id)
@@ -175,7 +184,8 @@ class OcppSession:
     def _on_unparseable(self, frame: Unparseable) -> Event:
         unique_id = frame.unique_id
         if frame.error_code is not None and unique_id is not None:
-            return Send(encode_error(unique_id, frame.error_code, frame.reason))
+            text = encode_error(unique_id, frame.error_code, frame.reason)
+            return Send(text, frame.error_code, None)
         if unique_id is not None and frame.message_type_id in (CALLRESULT, CALLERROR):
             # A malformed answer to our outstanding call still ends that call: report it as an
             # answer that breaks the schema rather than let the caller wait for its timeout.

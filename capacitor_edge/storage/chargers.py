@@ -36,6 +36,8 @@ class ChargerRecord:
     firmware_status_at: str | None
     diagnostics_status: str | None
     diagnostics_status_at: str | None
+    #: OCPP 1.6 security profile 0-3 (its password hash is read separately, only when needed).
+    security_profile: int = 0
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,10 @@ _CHARGER_COLUMNS = (
     "seq, id, org_id, charge_box_id, name, location, registered_at, is_online, vendor, model,"
     " serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, last_boot,"
     " last_heartbeat, firmware_status, firmware_status_at, diagnostics_status,"
-    " diagnostics_status_at"
+    " diagnostics_status_at, security_profile"
 )
+#: Columns :func:`update_charger` may set.
+_UPDATABLE = frozenset({"name", "location", "security_profile", "auth_key_hash"})
 
 
 def _charger(row: sqlite3.Row) -> ChargerRecord:
@@ -96,12 +100,23 @@ def insert_charger(
     name: str | None,
     location: str | None,
     now: str,
+    security_profile: int = 0,
+    auth_key_hash: str | None = None,
 ) -> ChargerRecord:
     try:
         cursor = conn.execute(
-            "INSERT INTO chargers (id, org_id, charge_box_id, name, location, registered_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (charger_id, org_id, charge_box_id, name, location, now),
+            "INSERT INTO chargers (id, org_id, charge_box_id, name, location, registered_at,"
+            " security_profile, auth_key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                charger_id,
+                org_id,
+                charge_box_id,
+                name,
+                location,
+                now,
+                security_profile,
+                auth_key_hash,
+            ),
         )
     except sqlite3.IntegrityError as error:
         if "charge_box_id" in str(error):
@@ -141,6 +156,31 @@ def find_charger(
         params.append(org_id)
     row = conn.execute(sql, params).fetchone()
     return None if row is None else _charger(row)
+
+
+def update_charger(
+    conn: sqlite3.Connection, org_id: str, charge_box_id: str, changes: dict[str, object]
+) -> ChargerRecord | None:
+    """Set ``changes`` (column → value) on the live registration; None if there is none."""
+    unknown = set(changes) - _UPDATABLE
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    if changes:
+        assignments = ", ".join(f"{column} = ?" for column in changes)
+        conn.execute(
+            f"UPDATE chargers SET {assignments}"
+            " WHERE charge_box_id = ? AND org_id = ? AND deleted_at IS NULL",
+            [*changes.values(), charge_box_id, org_id],
+        )
+    return find_charger(conn, charge_box_id, org_id)
+
+
+def auth_key_hash(conn: sqlite3.Connection, charger_seq: int) -> str | None:
+    """The stored hash of the charger's AuthorizationKey (profiles 1 and 2), if it has one."""
+    row = conn.execute(
+        "SELECT auth_key_hash FROM chargers WHERE seq = ?", (charger_seq,)
+    ).fetchone()
+    return None if row is None else row[0]
 
 
 def delete_charger(conn: sqlite3.Connection, org_id: str, charge_box_id: str, now: str) -> bool:
@@ -277,6 +317,8 @@ class ChargerStore:
         name: str | None,
         location: str | None,
         now: str,
+        security_profile: int = 0,
+        auth_key_hash: str | None = None,
     ) -> ChargerRecord:
         return await self._db.write(
             lambda c: insert_charger(
@@ -287,8 +329,18 @@ class ChargerStore:
                 name=name,
                 location=location,
                 now=now,
+                security_profile=security_profile,
+                auth_key_hash=auth_key_hash,
             )
         )
+
+    async def update(
+        self, org_id: str, charge_box_id: str, changes: dict[str, object]
+    ) -> ChargerRecord | None:
+        return await self._db.write(lambda c: update_charger(c, org_id, charge_box_id, changes))
+
+    async def auth_key_hash(self, charger_seq: int) -> str | None:
+        return await self._db.read(lambda c: auth_key_hash(c, charger_seq))
 
     async def page(
         self, org_id: str, *, online: bool | None, limit: int, offset: int

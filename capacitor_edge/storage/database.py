@@ -22,11 +22,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import trio
 
+from capacitor_edge import metrics
+from capacitor_edge.storage.backups import backup_before_migrating
 from capacitor_edge.storage.migrations import apply_migrations
 
 T = TypeVar("T")
@@ -45,6 +48,15 @@ class BatchStats:
     writes: int = 0
     largest_batch: int = 0
     commit_seconds_total: float = 0.0
+
+
+def migrate_with_backup(conn: sqlite3.Connection, path: Path) -> int:
+    """Apply migrations; an existing database that is behind is first copied next to itself
+    (``capacitor.db.v{old}-{time}.bak``, the newest 3 kept), so an upgrade can be undone."""
+    backup = backup_before_migrating(conn, path, datetime.now(UTC))
+    if backup is not None:
+        log.info("database schema is behind: kept a copy in %s before migrating", backup)
+    return apply_migrations(conn)
 
 
 def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
@@ -131,7 +143,7 @@ class Database:
     def _open_and_migrate(self) -> sqlite3.Connection:
         conn = connect(self.path)
         try:
-            apply_migrations(conn)
+            migrate_with_backup(conn, self.path)
         except BaseException:
             conn.close()
             raise
@@ -191,6 +203,9 @@ class Database:
             # are functions of the database only, so running them again is safe.
             self._commit_one_by_one(conn, batch)
         elapsed = time.perf_counter() - started
+        # Histograms are thread-safe; this runs on the writer's worker thread, once per batch.
+        metrics.COMMIT_BATCH_WRITES.observe(len(batch))
+        metrics.COMMIT_SECONDS.observe(elapsed)
         stats = self.stats
         self.stats = BatchStats(
             batches=stats.batches + 1,

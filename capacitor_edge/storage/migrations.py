@@ -228,6 +228,54 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE transactions ADD COLUMN remote_request_id INTEGER;
         """,
     ),
+    (
+        "firmware and diagnostics files served by the box",
+        """
+        -- Bytes live on disk under DATA_DIR/files, named by generated ids only; these rows hold
+        -- everything else (the client's file name is metadata, never part of a path).
+        CREATE TABLE firmware_files (
+            id TEXT PRIMARY KEY,
+            org_id TEXT NOT NULL,
+            name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            token TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX firmware_files_org ON firmware_files(org_id, created_at);
+        -- One per GetDiagnostics sent without a location: the token in the upload URL.
+        CREATE TABLE diagnostics_slots (
+            token TEXT PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            charger_id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL
+        );
+        CREATE TABLE diagnostics_files (
+            id TEXT PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            charger_id TEXT NOT NULL,
+            org_id TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE INDEX diagnostics_files_charger ON diagnostics_files(charger_seq, received_at);
+        """,
+    ),
+    (
+        "charger security profiles and authorization keys",
+        """
+        -- OCPP 1.6 security profile (0-3) of each registration, and for profiles 1 and 2 the
+        -- slow hash of its AuthorizationKey (the HTTP Basic password); the key itself is never
+        -- stored.
+        ALTER TABLE chargers ADD COLUMN security_profile INTEGER NOT NULL DEFAULT 0
+            CHECK (security_profile BETWEEN 0 AND 3);
+        ALTER TABLE chargers ADD COLUMN auth_key_hash TEXT;
+        """,
+    ),
 ]
 
 

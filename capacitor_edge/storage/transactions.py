@@ -254,6 +254,17 @@ def active_by_connector(conn: sqlite3.Connection, charger_seq: int) -> dict[int,
     return {int(row[0]): int(row[1]) for row in rows}
 
 
+def count_active(conn: sqlite3.Connection) -> int:
+    """Active transactions on the whole box. Counted per organisation so that each count is a
+    range of the ``transactions_org_status`` index (O(organisations + active)), not a scan of
+    every transaction ever recorded: this runs at every metrics scrape."""
+    row = conn.execute(
+        "SELECT COALESCE(SUM((SELECT COUNT(*) FROM transactions t"
+        " WHERE t.org_id = o.id AND t.status = 'active')), 0) FROM organisations o"
+    ).fetchone()
+    return int(row[0])
+
+
 def find_transaction(
     conn: sqlite3.Connection, org_id: str, transaction_id: int
 ) -> TransactionRecord | None:
@@ -391,6 +402,9 @@ class TransactionStore:
 
     async def active_by_connector(self, charger_seq: int) -> dict[int, int]:
         return await self._db.read(lambda c: active_by_connector(c, charger_seq))
+
+    async def count_active(self) -> int:
+        return await self._db.read(count_active)
 
     async def find(self, org_id: str, transaction_id: int) -> TransactionRecord | None:
         return await self._db.read(lambda c: find_transaction(c, org_id, transaction_id))

@@ -16,10 +16,12 @@ from typing import Any
 import trio
 from trio_websocket import ConnectionClosed, WebSocketConnection
 
+from capacitor_edge import metrics
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.errors import CallRejected
 from capacitor_edge.domain.live import ChargerCallError, ChargerCallTimeout, ChargerNotConnected
 from capacitor_edge.protocol import (
+    ALL_ACTIONS,
     CallReceived,
     Dropped,
     ErrorCode,
@@ -33,6 +35,15 @@ log = logging.getLogger("capacitor_edge.ocpp")
 
 #: How long a closing handshake may take before the socket is simply dropped.
 CLOSE_TIMEOUT_S = 1.0
+
+#: CALLERROR codes a charger may send that become metric labels as they are; any other string
+#: is counted as ``other`` (a label value per made-up code would be a new time series each).
+_KNOWN_ERROR_CODES = frozenset(ErrorCode)
+
+
+def _count_error_sent(action: str, code: ErrorCode) -> None:
+    metrics.MESSAGES_SENT.count(action, metrics.CALLERROR)
+    metrics.CALL_ERRORS.labels("sent", code).inc()
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,8 @@ class ChargerConnection:
         timings: LinkTimings,
     ) -> None:
         self.charge_box_id = charger.charge_box_id
+        #: ``extra`` of every log record about this charger: a structured field in JSON logs.
+        self.log_extra = {"chargeBoxId": charger.charge_box_id}
         self._ws = ws
         self._charger = charger
         self._session = session
@@ -99,6 +112,7 @@ class ChargerConnection:
                     await self._send(text)
                 except ConnectionClosed:
                     raise ChargerNotConnected(self.charge_box_id) from None
+                metrics.MESSAGES_SENT.count(action, metrics.CALL)
                 with trio.move_on_after(self._timings.call_timeout_s):
                     await waiter.done.wait()
             finally:
@@ -108,16 +122,18 @@ class ChargerConnection:
                     self._session.cancel_call(unique_id)
             outcome = waiter.outcome
             if not waiter.done.is_set():
+                metrics.CSMS_CALL_TIMEOUTS.labels(action).inc()
                 log.warning(
-                    "[%s] %s %s: no answer in %.1f s",
-                    self.charge_box_id,
+                    "%s %s: no answer in %.1f s",
                     action,
                     unique_id,
                     trio.current_time() - started,
+                    extra=self.log_extra,
                 )
                 raise ChargerCallTimeout(f"{self.charge_box_id} did not answer {action}")
             if outcome is None:
                 raise ChargerNotConnected(self.charge_box_id)
+            metrics.CSMS_CALL_SECONDS.labels(action).observe(trio.current_time() - started)
             if isinstance(outcome, ErrorReceived):
                 raise ChargerCallError(outcome.error_code, outcome.description)
             if outcome.violation is not None:
@@ -146,7 +162,7 @@ class ChargerConnection:
             try:
                 message = await ws.get_message()
             except ConnectionClosed as closed:
-                log.info("[%s] disconnected: %s", self.charge_box_id, closed.reason)
+                log.info("disconnected: %s", closed.reason, extra=self.log_extra)
                 return
             self.last_activity = trio.current_time()
             if isinstance(message, bytes):
@@ -155,52 +171,82 @@ class ChargerConnection:
                 try:
                     message = message.decode("utf-8")
                 except UnicodeDecodeError:
-                    log.info("[%s] dropped a binary frame that is not UTF-8", self.charge_box_id)
+                    metrics.MESSAGES_RECEIVED.count(metrics.UNKNOWN_ACTION, metrics.DROPPED)
+                    log.info("dropped a binary frame that is not UTF-8", extra=self.log_extra)
                     continue
             self._messages.trace(self._charger, "in", message)
             try:
                 for event in session.receive(message):
                     await self._dispatch(event)
             except ConnectionClosed:
-                return
+                # The charger closed while we answered. Frames it sent before closing are still
+                # queued - e.g. its answer to a Reset it then acted on - so keep reading until
+                # get_message reports the end; there is just no one left to answer.
+                continue
 
     async def _dispatch(
         self, event: CallReceived | Send | ResultReceived | ErrorReceived | Dropped
     ) -> None:
         if isinstance(event, CallReceived):
-            await self._send(await self._answer(event))
+            action = event.action
+            metrics.MESSAGES_RECEIVED.count(action, metrics.CALL)
+            text, error = await self._answer(event)
+            await self._send(text)
+            if error is None:
+                metrics.MESSAGES_SENT.count(action, metrics.CALLRESULT)
+            else:
+                _count_error_sent(action, error)
         elif isinstance(event, Send):
-            log.info("[%s] answered a bad frame: %s", self.charge_box_id, event.text[:200])
+            if event.action is None:
+                action, kind = metrics.UNKNOWN_ACTION, metrics.INVALID
+            else:
+                action = event.action if event.action in ALL_ACTIONS else metrics.UNKNOWN_ACTION
+                kind = metrics.CALL
+            metrics.MESSAGES_RECEIVED.count(action, kind)
+            log.info("answered a bad frame: %s", event.text[:200], extra=self.log_extra)
             await self._send(event.text)
-        elif isinstance(event, ResultReceived | ErrorReceived):
-            waiter = self._waiter
-            if waiter is not None and waiter.unique_id == event.unique_id:
-                waiter.outcome = event
-                waiter.done.set()
+            _count_error_sent(action, event.code)
+        elif isinstance(event, ResultReceived):
+            metrics.MESSAGES_RECEIVED.count(event.action, metrics.CALLRESULT)
+            self._complete_call(event)
+        elif isinstance(event, ErrorReceived):
+            metrics.MESSAGES_RECEIVED.count(event.action, metrics.CALLERROR)
+            code = event.error_code if event.error_code in _KNOWN_ERROR_CODES else "other"
+            metrics.CALL_ERRORS.labels("received", code).inc()
+            self._complete_call(event)
         else:
+            metrics.MESSAGES_RECEIVED.count(metrics.UNKNOWN_ACTION, metrics.DROPPED)
             log.info(
-                "[%s] ignored a frame (%s), unique id %r",
-                self.charge_box_id,
+                "ignored a frame (%s), unique id %r",
                 event.reason,
                 event.unique_id,
+                extra=self.log_extra,
             )
 
-    async def _answer(self, call: CallReceived) -> str:
+    def _complete_call(self, event: ResultReceived | ErrorReceived) -> None:
+        waiter = self._waiter
+        if waiter is not None and waiter.unique_id == event.unique_id:
+            waiter.outcome = event
+            waiter.done.set()
+
+    async def _answer(self, call: CallReceived) -> tuple[str, ErrorCode | None]:
+        """The frame answering ``call``, and its error code if it is a CALLERROR."""
         handler = self._messages.handlers[call.action]
         try:
             payload = await handler(self._charger, call.payload)
         except CallRejected as rejected:
-            return self._session.reply_error(
-                call.unique_id, ErrorCode(rejected.ocpp_code), rejected.message
-            )
+            code = ErrorCode(rejected.ocpp_code)
+            return self._session.reply_error(call.unique_id, code, rejected.message), code
         except Exception:
             # Contained here: one bad message must not end this session, let alone another
             # charger's. The charger gets InternalError without our internals.
-            log.exception("[%s] handler for %s failed", self.charge_box_id, call.action)
-            return self._session.reply_error(
-                call.unique_id, ErrorCode.InternalError, "internal error"
-            )
-        return self._session.reply(call, payload)
+            log.exception("handler for %s failed", call.action, extra=self.log_extra)
+            code = ErrorCode.InternalError
+            return self._session.reply_error(call.unique_id, code, "internal error"), code
+        text = self._session.reply(call, payload)
+        # ``reply`` swaps an answer that breaks the response schema for an InternalError
+        # CALLERROR; the frame's MessageTypeId (its second character, `[3,` or `[4,`) says which.
+        return text, (None if text[1] == "3" else ErrorCode.InternalError)
 
     async def _send(self, text: str) -> None:
         await self._ws.send_message(text)

@@ -52,9 +52,9 @@ class LinkKeeper:
                         # Half-open TCP connections otherwise linger for hours and keep the
                         # charger "online".
                         log.warning(
-                            "[%s] silent for %.0f s: closing as stale",
-                            link.charge_box_id,
+                            "silent for %.0f s: closing as stale",
                             now - link.last_activity,
+                            extra=link.log_extra,
                         )
                         self._links.pop(link, None)
                         link.close(1001, "no message from the charger in time")

@@ -1,27 +1,43 @@
-"""The OCPP listener: chargers connect at ``ws://HOST:PORT/ocpp/{chargeBoxId}``.
+"""The OCPP listener: chargers connect at ``ws[s]://HOST:PORT/ocpp/{chargeBoxId}``.
 
 The TCP accept loop and the WebSocket handshake are our own code around trio-websocket's
 ``wrap_server_stream`` (not ``serve_websocket``) so that each connection's failures stay inside
 that connection: an exception escaping a handler under ``serve_websocket`` tears down the whole
 listener and every other charger's session (DESIGN.md). Refusals happen before the upgrade with
 a plain HTTP status, and each one is recorded as a connection attempt.
+
+With TLS configured, the TLS handshake is our own code too (``trio.SSLStream`` before
+``wrap_server_stream``, not inside ``serve_websocket``): a failed handshake is dropped at once
+instead of being held open until a connect timeout, and the verified client certificate can be
+read for security profile 3. Who may connect is decided by the domain
+(:mod:`capacitor_edge.domain.charger_auth`); this module only gathers the facts and answers.
 """
 
 from __future__ import annotations
 
 import logging
+import math
+import ssl
+from dataclasses import dataclass
 from functools import partial
 from urllib.parse import unquote, urlsplit
 
 import trio
 from trio_websocket import WebSocketConnection, WebSocketRequest, wrap_server_stream
 
+from capacitor_edge.domain.charger_auth import ChargerAuth, LinkCredentials, RefusalKind
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.services import Services
 from capacitor_edge.protocol import OcppSession, SchemaRegistry
+from capacitor_edge.settings import HostPort
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
 from capacitor_edge.transport.keeper import LinkKeeper
+from capacitor_edge.transport.tls import (
+    basic_credentials,
+    client_common_name,
+    ocpp_ssl_context_for,
+)
 
 log = logging.getLogger("capacitor_edge.ocpp")
 
@@ -29,6 +45,12 @@ SUBPROTOCOL = "ocpp1.6"
 PATH_PREFIX = "/ocpp/"
 #: A client that has not finished its HTTP upgrade request by then is dropped.
 HANDSHAKE_TIMEOUT_S = 10.0
+#: A client that has not finished its TLS handshake by then is dropped (a failed one at once).
+TLS_HANDSHAKE_TIMEOUT_S = 5.0
+#: How long closing a TLS connection may wait for its close_notify to go out.
+TLS_CLOSE_S = 1.0
+#: The realm of the Basic challenge sent with a 401 (RFC 7617).
+BASIC_REALM = b'Basic realm="capacitor-edge", charset="UTF-8"'
 #: How often each charger's message trace is cut back to ``message_trace_limit``.
 TRACE_PRUNE_INTERVAL_S = 60.0
 #: On shutdown, how long sessions get to finish their closing handshake.
@@ -53,6 +75,29 @@ def _remote(request: WebSocketRequest) -> str:
     return str(getattr(remote, "address", remote))
 
 
+def _peer_address(stream: trio.SocketStream) -> str:
+    try:
+        return str(stream.socket.getpeername()[0])
+    except OSError:
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class LinkFacts:
+    """What the transport knows about a connection before its HTTP request."""
+
+    tls: bool = False
+    #: Subject CN of a client certificate that verified against the charger CA.
+    client_cn: str | None = None
+
+
+_REFUSAL_STATUS = {
+    RefusalKind.UNAUTHORIZED: 401,
+    RefusalKind.FORBIDDEN: 403,
+    RefusalKind.RATE_LIMITED: 429,
+}
+
+
 class OcppListener:
     def __init__(
         self,
@@ -63,7 +108,11 @@ class OcppListener:
         *,
         max_message_bytes: int,
         max_connections: int,
+        auth: ChargerAuth | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        self._auth = auth
+        self._ssl_context = ssl_context
         self._messages = messages
         self._live = live
         self._schemas = schemas
@@ -77,31 +126,79 @@ class OcppListener:
         self._all_closed.set()
 
     async def handle_stream(self, stream: trio.SocketStream) -> None:
-        """One TCP connection, start to end. Never raises: failures are this connection's."""
+        """One plain TCP connection (``ws://``), start to end. Never raises."""
+        await self._handle(stream, None)
+
+    async def handle_tls_stream(self, stream: trio.SocketStream) -> None:
+        """One TCP connection on the TLS port (``wss://``), start to end. Never raises."""
+        if self._ssl_context is None:
+            raise RuntimeError("handle_tls_stream needs an ssl_context")
+        await self._handle(stream, self._ssl_context)
+
+    async def _handle(self, stream: trio.SocketStream, ssl_context: ssl.SSLContext | None) -> None:
+        """Failures here are this connection's: an exception escaping would take down the
+        listener and every other charger's session (DESIGN.md)."""
         self.open_connections += 1
         self._all_closed = trio.Event() if self.open_connections == 1 else self._all_closed
+        transport: trio.SocketStream | trio.SSLStream[trio.SocketStream] = stream
         try:
+            facts = LinkFacts()
+            if ssl_context is not None:
+                secured = await self._tls_handshake(stream, ssl_context)
+                if secured is None:
+                    return
+                transport, facts = secured
             async with trio.open_nursery() as nursery:
                 request: WebSocketRequest | None = None
                 with trio.move_on_after(HANDSHAKE_TIMEOUT_S):
                     request = await wrap_server_stream(
-                        nursery, stream, max_message_size=self._max_message_bytes
+                        nursery, transport, max_message_size=self._max_message_bytes
                     )
                 if request is None:
                     log.info("dropped a connection that sent no WebSocket handshake in time")
                 else:
-                    await self._serve_request(request)
+                    await self._serve_request(request, facts)
                 nursery.cancel_scope.cancel()  # the library's reader task, if still running
         except Exception:
             log.exception("a charger connection failed")
         finally:
             with trio.CancelScope(shield=True):
+                if transport is not stream:
+                    with trio.move_on_after(TLS_CLOSE_S):
+                        await transport.aclose()
                 await stream.aclose()
             self.open_connections -= 1
             if self.open_connections == 0:
                 self._all_closed.set()
 
-    async def _serve_request(self, request: WebSocketRequest) -> None:
+    async def _tls_handshake(
+        self, stream: trio.SocketStream, ssl_context: ssl.SSLContext
+    ) -> tuple[trio.SSLStream[trio.SocketStream], LinkFacts] | None:
+        """The TLS stream and what it says about the peer; None (logged and recorded) if the
+        handshake failed or took too long. The caller closes the TCP stream."""
+        secured = trio.SSLStream(stream, ssl_context, server_side=True)
+        reason: str | None = None
+        try:
+            with trio.fail_after(TLS_HANDSHAKE_TIMEOUT_S):
+                await secured.do_handshake()
+        except trio.TooSlowError:
+            reason = "TLS handshake timed out"
+        except trio.BrokenResourceError as error:
+            cause = error.__cause__
+            detail = getattr(cause, "reason", None) or str(cause or "connection closed")
+            reason = f"TLS handshake failed: {detail}"[:200]
+        if reason is not None:
+            remote = _peer_address(stream)
+            log.info("dropped a connection from %s: %s", remote, reason)
+            await self._messages.refused("", None, remote, reason)
+            return None
+        certificate = secured.getpeercert()
+        return secured, LinkFacts(tls=True, client_cn=client_common_name(certificate))
+
+    async def _serve_request(
+        self, request: WebSocketRequest, facts: LinkFacts | None = None
+    ) -> None:
+        facts = facts or LinkFacts()
         remote = _remote(request)
         charge_box_id = charge_box_id_from_path(request.path)
         if charge_box_id is None:
@@ -113,6 +210,7 @@ class OcppListener:
                 charge_box_id,
                 remote,
                 self.open_connections - 1,
+                extra={"chargeBoxId": charge_box_id},
             )
             await request.reject(503, body=b"too many connections")
             return
@@ -120,6 +218,33 @@ class OcppListener:
         if charger is None:
             await self._refuse(request, 404, charge_box_id, None, remote, "unknown chargeBoxId")
             return
+        if self._auth is not None:
+            refusal = await self._auth.admit(
+                charger,
+                LinkCredentials(
+                    remote=remote,
+                    tls=facts.tls,
+                    client_cn=facts.client_cn,
+                    basic=basic_credentials(request.headers),
+                ),
+            )
+            if refusal is not None:
+                headers: list[tuple[bytes, bytes]] = []
+                if refusal.kind is RefusalKind.UNAUTHORIZED:
+                    headers.append((b"WWW-Authenticate", BASIC_REALM))
+                if refusal.retry_after_s is not None:
+                    retry = str(max(1, math.ceil(refusal.retry_after_s))).encode()
+                    headers.append((b"Retry-After", retry))
+                await self._refuse(
+                    request,
+                    _REFUSAL_STATUS[refusal.kind],
+                    charge_box_id,
+                    charger.org_id,
+                    remote,
+                    refusal.reason,
+                    headers,
+                )
+                return
         offered = request.proposed_subprotocols
         if offered and SUBPROTOCOL not in offered:
             await self._refuse(
@@ -151,11 +276,18 @@ class OcppListener:
         org_id: str | None,
         remote: str,
         reason: str,
+        headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
-        log.info("refused %r from %s: %s", charge_box_id, remote, reason)
+        log.info(
+            "refused %r from %s: %s",
+            charge_box_id,
+            remote,
+            reason,
+            extra={"chargeBoxId": charge_box_id} if charge_box_id else None,
+        )
         # Recorded before the charger hears the answer, so the record is there when it looks.
         await self._messages.refused(charge_box_id, org_id, remote, reason)
-        await request.reject(status, body=reason.encode())
+        await request.reject(status, extra_headers=headers, body=reason.encode())
 
     async def _run_session(
         self, ws: WebSocketConnection, charger: ChargerIdentity, remote: str
@@ -167,10 +299,10 @@ class OcppListener:
             # The newest connection wins: a charger that reconnects after a network hiccup
             # must not be locked out by its own half-open ghost.
             log.info(
-                "[%s] new connection from %s replaces the old one", charger.charge_box_id, remote
+                "new connection from %s replaces the old one", remote, extra=connection.log_extra
             )
             previous.close(1000, "replaced by a new connection")
-        log.info("[%s] connected from %s", charger.charge_box_id, remote)
+        log.info("connected from %s", remote, extra=connection.log_extra)
         self.keeper.add(connection)
         try:
             await self._messages.connected(charger)
@@ -194,6 +326,11 @@ class OcppListener:
             await self._messages.prune_traces(keep)
 
 
+def _listen_url(scheme: str, host: str, listeners: list[trio.SocketListener]) -> str:
+    port = listeners[0].socket.getsockname()[1]
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
+
+
 async def serve_ocpp(
     services: Services,
     shutdown: trio.Event,
@@ -213,21 +350,37 @@ async def serve_ocpp(
         ),
         max_message_bytes=settings.max_message_bytes,
         max_connections=settings.max_connections,
+        auth=services.charger_auth,
+        ssl_context=ocpp_ssl_context_for(settings),
     )
-    listeners = await trio.open_tcp_listeners(settings.ocpp.port, host=settings.ocpp.host)
-    port = listeners[0].socket.getsockname()[1]
-    host = settings.ocpp.host
-    url = f"ws://[{host}]:{port}" if ":" in host else f"ws://{host}:{port}"
+    tls = settings.ocpp_tls()
+    # (listeners, handler) pairs: the main port (wss:// when TLS is configured), and with TLS
+    # an extra plain ws:// port only if ``ocpp_plain`` asks for one.
+    ports = [(settings.ocpp, listener.handle_tls_stream if tls else listener.handle_stream)]
+    if tls and settings.ocpp_plain:
+        ports.append((HostPort.parse(settings.ocpp_plain), listener.handle_stream))
+    opened = [
+        (await trio.open_tcp_listeners(where.port, host=where.host), handler)
+        for where, handler in ports
+    ]
+    urls = [
+        _listen_url("wss" if handler == listener.handle_tls_stream else "ws", where.host, found)
+        for (where, handler), (found, _) in zip(ports, opened, strict=True)
+    ]
+    if len(urls) > 1:
+        log.info("plain ws:// listener for security profiles 0 and 1 on %s", urls[1])
+    url = urls[0]
     async with trio.open_nursery() as sessions:
         async with trio.open_nursery() as accepting:
-            accepting.start_soon(
-                partial(
-                    trio.serve_listeners,
-                    listener.handle_stream,
-                    listeners,
-                    handler_nursery=sessions,
+            for listeners, handler in opened:
+                accepting.start_soon(
+                    partial(
+                        trio.serve_listeners,
+                        handler,
+                        listeners,
+                        handler_nursery=sessions,
+                    )
                 )
-            )
             sessions.start_soon(listener.prune_traces, settings.message_trace_limit)
             await sessions.start(listener.keeper.run)
             task_status.started(url)

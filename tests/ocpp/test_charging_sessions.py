@@ -851,54 +851,65 @@ async def test_boot_closes_active_transactions_and_the_chargers_stop_wins(
             )
 
             appliance.clock.advance(30)
-            assert result(await call(ws, "BootNotification", BOOT))["status"] == "Accepted"
-            row = transaction_row(appliance.database, transaction_id)
-            assert row["status"] == "completed"
-            assert row["stop_reason"] == "Reboot"
-            assert row["meter_stop"] == 5250
-            assert row["stop_time"] == "2026-02-06T12:00:30.123Z"
-            shown = await api_transaction(appliance, transaction_id)
-            assert shown["status"] == "completed"
-            assert shown["stopReason"] == "Reboot"
-            assert shown["meterStop"] == 5250
-            assert shown["energyDelivered"] == 4.25
-            # Another charger's session is not touched by this charger's boot.
-            assert transaction_row(appliance.database, bystander)["status"] == "active"
+            # A reboot comes on a new connection (a Boot on the same one is a trigger).
+            async with charger_socket(appliance, "CP-A") as rebooted:
+                assert (
+                    result(await call(rebooted, "BootNotification", BOOT))["status"] == "Accepted"
+                )
+                row = transaction_row(appliance.database, transaction_id)
+                assert row["status"] == "completed"
+                assert row["stop_reason"] == "Reboot"
+                assert row["meter_stop"] == 5250
+                assert row["stop_time"] == "2026-02-06T12:00:30.123Z"
+                shown = await api_transaction(appliance, transaction_id)
+                assert shown["status"] == "completed"
+                assert shown["stopReason"] == "Reboot"
+                assert shown["meterStop"] == 5250
+                assert shown["energyDelivered"] == 4.25
+                # Another charger's session is not touched by this charger's boot.
+                assert transaction_row(appliance.database, bystander)["status"] == "active"
 
-            # After the reboot the charger delivers its queued StopTransaction: it wins.
-            real_stop = {
-                "transactionId": transaction_id,
-                "meterStop": 5400,
-                "timestamp": "2026-02-06T11:55:00Z",
-                "reason": "PowerLoss",
-            }
-            assert result(await call(ws, "StopTransaction", real_stop)) == {}
-            row = transaction_row(appliance.database, transaction_id)
-            assert (row["status"], row["meter_stop"], row["stop_time"], row["stop_reason"]) == (
-                "completed",
-                5400,
-                "2026-02-06T11:55:00.000Z",
-                "PowerLoss",
-            )
-            shown = await api_transaction(appliance, transaction_id)
-            assert shown["energyDelivered"] == 4.4
-            assert shown["durationMinutes"] == 25
+                # After the reboot the charger delivers its queued StopTransaction: it wins.
+                real_stop = {
+                    "transactionId": transaction_id,
+                    "meterStop": 5400,
+                    "timestamp": "2026-02-06T11:55:00Z",
+                    "reason": "PowerLoss",
+                }
+                assert result(await call(rebooted, "StopTransaction", real_stop)) == {}
+                row = transaction_row(appliance.database, transaction_id)
+                assert (row["status"], row["meter_stop"], row["stop_time"], row["stop_reason"]) == (
+                    "completed",
+                    5400,
+                    "2026-02-06T11:55:00.000Z",
+                    "PowerLoss",
+                )
+                shown = await api_transaction(appliance, transaction_id)
+                assert shown["energyDelivered"] == 4.4
+                assert shown["durationMinutes"] == 25
 
-            # And the charger's report is final: a repeat changes nothing.
-            assert result(await call(ws, "StopTransaction", {**real_stop, "meterStop": 9999})) == {}
-            assert transaction_row(appliance.database, transaction_id)["meter_stop"] == 5400
-            # A further boot does not close it again.
-            result(await call(ws, "BootNotification", BOOT))
-            assert transaction_row(appliance.database, transaction_id)["stop_reason"] == (
-                "PowerLoss"
-            )
+                # And the charger's report is final: a repeat changes nothing.
+                assert (
+                    result(
+                        await call(rebooted, "StopTransaction", {**real_stop, "meterStop": 9999})
+                    )
+                    == {}
+                )
+                assert transaction_row(appliance.database, transaction_id)["meter_stop"] == 5400
+                # A further boot does not close it again.
+                result(await call(rebooted, "BootNotification", BOOT))
+                assert transaction_row(appliance.database, transaction_id)["stop_reason"] == (
+                    "PowerLoss"
+                )
 
 
 async def test_boot_with_no_meter_values_stops_at_meter_start(appliance: Appliance) -> None:
     with trio.fail_after(TIMEOUT_S):
         async with booted(appliance) as ws:
             transaction_id = await start(ws, meter_start=3210)
-            result(await call(ws, "BootNotification", BOOT))
+        # The reboot: a new connection and its BootNotification.
+        async with charger_socket(appliance, "CP-1") as rebooted:
+            result(await call(rebooted, "BootNotification", BOOT))
             row = transaction_row(appliance.database, transaction_id)
             assert (row["status"], row["stop_reason"], row["meter_stop"]) == (
                 "completed",

@@ -9,10 +9,16 @@ Usage::
 
 The ready line on stderr (``capacitor-edge ready: REST http://…, OCPP ws://…``) gives the ports,
 so both listeners can bind port 0.
+
+``executable=`` runs a given program (e.g. the built ``dist/capacitor-edge``) instead of
+``python -m capacitor_edge``; without it, the environment variable ``CAPACITOR_BINARY_UNDER_TEST``
+names one if set (CI sets it, so every test using this helper also runs against the binary). Its
+name must not start with ``CAPACITOR_EDGE_``: the program reads every such variable as a setting.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -24,7 +30,19 @@ from pathlib import Path
 
 import trio
 
-READY = re.compile(r"capacitor-edge ready: REST (\S+), OCPP (\S+)")
+# The URLs end at white space, or at the closing quote of a ``--log-format json`` message.
+READY = re.compile(r'capacitor-edge ready: REST ([^\s"]+), OCPP ([^\s"]+)')
+#: Names a built executable to run instead of ``python -m capacitor_edge``.
+BINARY_ENV = "CAPACITOR_BINARY_UNDER_TEST"
+
+
+def capacitor_edge_command(executable: str | os.PathLike[str] | None = None) -> list[str]:
+    """The argv prefix that runs the CLI: ``executable``, else ``$CAPACITOR_BINARY_UNDER_TEST``,
+    else this interpreter with ``-m capacitor_edge``."""
+    chosen = executable or os.environ.get(BINARY_ENV)
+    if chosen:
+        return [os.fspath(chosen)]
+    return [sys.executable, "-m", "capacitor_edge"]
 
 
 @dataclass
@@ -36,6 +54,7 @@ class ServerProcess:
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
     _ready: trio.Event = field(default_factory=trio.Event)
+    _stderr_changed: trio.Event = field(default_factory=trio.Event)
 
     @property
     def api_key(self) -> str:
@@ -50,11 +69,24 @@ class ServerProcess:
     async def _pump(self, stream: trio.abc.ReceiveStream, sink: bytearray, watch: bool) -> None:
         async for chunk in stream:
             sink.extend(chunk)
+            if watch:
+                self._stderr_changed.set()
+                self._stderr_changed = trio.Event()
             if watch and not self._ready.is_set():
                 match = READY.search(sink.decode(errors="replace"))
                 if match:
                     self.http_url, self.ocpp_url = match.group(1), match.group(2)
                     self._ready.set()
+
+    async def wait_for_stderr(self, pattern: str) -> re.Match[str]:
+        """Wait until ``pattern`` (a regex) appears in stderr (bound it with trio.fail_after)."""
+        while True:
+            match = re.search(pattern, self.stderr_text())
+            if match is not None:
+                return match
+            if self.process.returncode is not None:
+                raise AssertionError(f"exited before {pattern!r}: {self.stderr_text()}")
+            await self._stderr_changed.wait()
 
     async def terminate(self, *, within: float = 3.0) -> int:
         """SIGTERM, and the exit code, which must come within ``within`` seconds."""
@@ -71,11 +103,11 @@ class ServerProcess:
         *,
         start_timeout: float = 20.0,
         expect_exit_code: int | None = 0,
+        executable: str | os.PathLike[str] | None = None,
+        env: dict[str, str] | None = None,
     ) -> AsyncIterator[ServerProcess]:
         command = [
-            sys.executable,
-            "-m",
-            "capacitor_edge",
+            *capacitor_edge_command(executable),
             "serve",
             "--data-dir",
             str(data_dir),
@@ -86,7 +118,11 @@ class ServerProcess:
             *extra_args,
         ]
         process = await trio.lowlevel.open_process(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
         )
         server = cls(process=process, data_dir=data_dir)
         try:

@@ -1,0 +1,5 @@
+"""The frozen executable's entry point (the same as ``python -m capacitor_edge``)."""
+
+from capacitor_edge.app.cli import main
+
+raise SystemExit(main())
