@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from capacitor_edge.app.cli import build_parser, settings_from
+from capacitor_edge.app.serve import FD_RESERVE, charger_capacity
 from capacitor_edge.settings import HostPort, Settings, SettingsError, load_settings
+from tests.conftest import make_settings
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -167,3 +169,11 @@ def test_public_url_makes_the_charger_base_url() -> None:
 def test_every_setting_is_documented_in_the_readme(name: str) -> None:
     text = README.read_text(encoding="utf-8") if README.exists() else ""
     assert re.search(rf"`{re.escape(name)}`", text), f"README.md does not document `{name}`"
+
+
+def test_charger_capacity_leaves_file_descriptors_for_the_rest(tmp_path: Path) -> None:
+    """Chargers may not take the last file descriptors (the REST API would stop answering)."""
+    settings = make_settings(tmp_path, max_connections=20000)
+    assert charger_capacity(settings, 20000) == 20000 - FD_RESERVE
+    assert charger_capacity(settings, 1_048_576) == 20000
+    assert charger_capacity(make_settings(tmp_path, max_connections=10), 20000) == 10

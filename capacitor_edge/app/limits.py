@@ -19,7 +19,9 @@ def raise_open_files_limit() -> int:
     """
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     target = _UNLIMITED_CAP if hard == resource.RLIM_INFINITY else hard
-    if soft == resource.RLIM_INFINITY or soft >= target:
+    if soft == resource.RLIM_INFINITY:
+        return _UNLIMITED_CAP
+    if soft >= target:
         return soft
     try:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))

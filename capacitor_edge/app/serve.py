@@ -91,6 +91,26 @@ class ShieldedSends:
         await self.app(scope, receive, shielded)
 
 
+#: File descriptors kept back from chargers: REST clients, the database and its WAL, logs.
+FD_RESERVE = 256
+
+
+def charger_capacity(settings: Settings, open_files_limit: int) -> int:
+    """``max_connections``, lowered so chargers can never take the last file descriptors: at
+    the limit the listener hit EMFILE and the REST API stopped answering (DESIGN.md; seen
+    again at 20,000 chargers with a hard limit of 20,000)."""
+    allowed = max(open_files_limit - FD_RESERVE, 1)
+    if settings.max_connections > allowed:
+        log.warning(
+            "max_connections %d lowered to %d: the open-files limit is %d (raise LimitNOFILE)",
+            settings.max_connections,
+            allowed,
+            open_files_limit,
+        )
+        return allowed
+    return settings.max_connections
+
+
 async def run_http(
     app: QuartTrio,
     settings: Settings,
@@ -161,7 +181,9 @@ async def serve(
             app = create_app(services, ready)
             async with trio.open_nursery() as front:
                 http_url = await front.start(run_http, app, settings, shutdown)
-                ocpp_url = await front.start(serve_ocpp, services, shutdown)
+                ocpp_url = await front.start(
+                    serve_ocpp, services, shutdown, charger_capacity(settings, limit)
+                )
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
                 task_status.started(Endpoints(http_url, ocpp_url, services))

@@ -334,10 +334,14 @@ def _listen_url(scheme: str, host: str, listeners: list[trio.SocketListener]) ->
 async def serve_ocpp(
     services: Services,
     shutdown: trio.Event,
+    max_connections: int | None = None,
     *,
     task_status: trio.TaskStatus[str] = trio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Listen for chargers until ``shutdown`` is set, then close every session with 1001."""
+    """Listen for chargers until ``shutdown`` is set, then close every session with 1001.
+
+    ``max_connections`` overrides the setting (the app lowers it to what the process's
+    open-files limit allows)."""
     settings = services.settings
     listener = OcppListener(
         services.charger_messages,
@@ -349,7 +353,7 @@ async def serve_ocpp(
             ping_interval_s=settings.ws_ping_interval_s,
         ),
         max_message_bytes=settings.max_message_bytes,
-        max_connections=settings.max_connections,
+        max_connections=max_connections or settings.max_connections,
         auth=services.charger_auth,
         ssl_context=ocpp_ssl_context_for(settings),
     )
