@@ -11,9 +11,9 @@ import itertools
 import json
 import shutil
 import ssl
-import subprocess
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 import trio
 from trio_websocket import ConnectionClosed, WebSocketConnection, WebSocketRequest, serve_websocket
 
+from capacitor_edge.app.certs import init_site, issue_charger
 from tests.support.charger_process import (
     ChargerCallError,
     ChargerConnectError,
@@ -274,30 +275,22 @@ async def test_connection_refused_reports_no_status() -> None:
 
 @pytest.fixture
 def pki(tmp_path: Path) -> Path:
-    """A throwaway CA, server cert for 127.0.0.1 and client cert (needs openssl)."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl binary not available")
-
-    def run(args: str) -> None:
-        subprocess.run(
-            [openssl, *args.split()],
-            check=True,
-            capture_output=True,
-            cwd=tmp_path,
-            timeout=60,
-            stdin=subprocess.DEVNULL,
-        )
-
-    run("req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca")
-    (tmp_path / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
-    for name, cn in (("server", "127.0.0.1"), ("client", "CP-TLS")):
-        run(f"req -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.csr -subj /CN={cn}")
-        run(
-            f"x509 -req -in {name}.csr -CA ca.pem -CAkey ca.key -CAcreateserial"
-            f" -out {name}.pem -days 1 -extfile san.ext"
-        )
-    return tmp_path
+    """A throwaway site CA, a server certificate for 127.0.0.1 and a client certificate, made
+    by the project's own certificate kit (no openssl binary needed)."""
+    now = datetime.now(UTC)
+    site = init_site(tmp_path, [], ["127.0.0.1"], now=now)
+    client = issue_charger(tmp_path, "CP-TLS", now=now)
+    out = tmp_path / "pki"
+    out.mkdir()
+    for source, name in (
+        (site.files.ca_cert, "ca.pem"),
+        (site.files.server_cert, "server.pem"),
+        (site.files.server_key, "server.key"),
+        (client.cert, "client.pem"),
+        (client.key, "client.key"),
+    ):
+        shutil.copyfile(source, out / name)
+    return out
 
 
 async def test_mutual_tls(pki: Path) -> None:
