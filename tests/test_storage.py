@@ -4,6 +4,7 @@ read-only readers, draining on close. Results are checked from a second, plain c
 from __future__ import annotations
 
 import sqlite3
+import stat
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -242,3 +243,14 @@ async def test_close_commits_submitted_writes(tmp_path: Path) -> None:
                 await db.write(insert_org("too-late"))
     assert sorted(answered) == sorted(f"late-{index}" for index in range(10))
     assert org_names(path) == {f"late-{index}" for index in range(10)}
+
+
+async def test_a_new_data_dir_is_private(tmp_path: Path) -> None:
+    """The database holds key and password hashes: a data dir the box creates is 0700."""
+    data_dir = tmp_path / "fresh" / "data"
+    db = Database(data_dir / "capacitor.db")
+    with trio.fail_after(10):
+        async with trio.open_nursery() as nursery:
+            await nursery.start(db.run)
+            await db.close()
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700

@@ -182,7 +182,8 @@ def _first_leaf(error: BaseException) -> BaseException:
 def run_keys_create(settings: Settings, name: str, org: str) -> int:
     """Create a key straight in the database: SQLite's locking makes this safe while the server
     runs (WAL, busy timeout), and the server finds new keys on their first use."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # 0700: the database holds key hashes and the first API key sits beside it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     conn = connect(database_path(settings))
     try:
         migrate_with_backup(conn, database_path(settings))

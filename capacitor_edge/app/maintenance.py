@@ -48,7 +48,8 @@ def run_restore(settings: Settings, source: Path) -> int:
     except NotADatabase as error:
         print(f"capacitor-edge: cannot restore: {error}", file=sys.stderr)
         return 1
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # 0700: the database holds key hashes and the first API key sits beside it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # DataDirBusy (an OSError) if a server runs: the CLI prints it and exits 1.
     with DataDirLock(settings.data_dir):
         kept = restore_file(source, database, datetime.now(UTC))

@@ -163,7 +163,8 @@ async def serve(
     """
     limit = raise_open_files_limit()
     log.debug("open-files limit %d", limit)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # 0700: the database holds key hashes and the first API key sits beside it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     db = Database(database_path(settings))
     ready = trio.Event()
     systemd = notifier or Notifier.from_environ()

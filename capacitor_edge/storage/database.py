@@ -108,7 +108,7 @@ class Database:
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Open the writer, migrate, then commit batches until :meth:`close` is called."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._writer = await trio.to_thread.run_sync(self._open_and_migrate)
         task_status.started()
         try:
