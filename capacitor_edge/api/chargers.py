@@ -10,17 +10,18 @@ from quart_schema import document_response, validate_querystring, validate_reque
 from capacitor_edge.api import presenters
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
-from capacitor_edge.api.models import ListChargersQuery, PatchCharger, RegisterCharger
+from capacitor_edge.api.models import (
+    ListChargersQuery,
+    PatchCharger,
+    RegisterCharger,
+    path_integer,
+)
 from capacitor_edge.domain.chargers import UNSET, Chargers
 from capacitor_edge.domain.errors import Invalid
 
 
 def parse_connector_id(text: str) -> int:
-    # Taken as a string and checked here, so '/connectors/abc/status' is a 400 naming the
-    # parameter rather than a bare 404 from the router.
-    if not text.isascii() or not text.isdigit() or len(text) > 9:
-        raise Invalid("connectorId", "must be a non-negative integer")
-    return int(text)
+    return path_integer("connectorId", text, digits=9)
 
 
 def chargers_blueprint(chargers: Chargers) -> Blueprint:

@@ -36,7 +36,7 @@ from capacitor_edge.api.transactions import parse_transaction_id
 from capacitor_edge.domain.commands import Commands, snake_status
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.files import Files
-from capacitor_edge.domain.id_tags import normalise_expiry
+from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.settings import Settings
 
 _WORDS = {
@@ -69,13 +69,6 @@ def _documented(model: type[BaseModel], status: int = 200) -> Callable[[F], F]:
 
 def _status(answer: dict[str, Any]) -> str:
     return snake_status(str(answer.get("status", "Accepted")))
-
-
-def _iso(field: str, text: str | None) -> str | None:
-    try:
-        return normalise_expiry(text)
-    except Invalid:
-        raise Invalid(field, "must be an ISO-8601 date-time") from None
 
 
 def _without_none(values: dict[str, Any]) -> dict[str, Any]:
@@ -291,7 +284,7 @@ def commands_blueprint(
             location = firmware_download_url(box_base_url(settings), firmware)
             firmware_id = firmware.id
         # OCPP requires retrieveDate; "now" unless the caller schedules it.
-        retrieve = _iso("retrieveDate", data.retrieveDate) or commands.now()
+        retrieve = normalise_time("retrieveDate", data.retrieveDate) or commands.now()
         payload = _without_none(
             {
                 "location": location,
@@ -326,8 +319,8 @@ def commands_blueprint(
         payload = _without_none(
             {
                 "location": location,
-                "startTime": _iso("startTime", data.startTime),
-                "stopTime": _iso("stopTime", data.stopTime),
+                "startTime": normalise_time("startTime", data.startTime),
+                "stopTime": normalise_time("stopTime", data.stopTime),
                 "retries": data.retries,
                 "retryInterval": data.retryInterval,
             }

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from capacitor_edge.domain.charger_auth import AUTHORIZATION_KEY, AUTHORIZATION_KEY_RULE
+from capacitor_edge.domain.errors import Invalid
 
 # OCPP CiString48 (OCPP 1.6 §7.5 ChargeBoxIdentity travels in the URL): printable ASCII without
 # whitespace, and without '/', '?' and '#', which cannot stand in a URL path segment as-is.
@@ -34,6 +35,15 @@ ChargeBoxId = Annotated[
         examples=["CHARGER-001"],
     ),
 ]
+
+
+def path_integer(field: str, text: str, *, digits: int) -> int:
+    """A whole number from a URL path segment. Routes take these as strings and check them
+    here, so '/connectors/abc/status' is a 400 naming the parameter rather than a bare 404
+    from the router."""
+    if not text.isascii() or not text.isdigit() or len(text) > digits:
+        raise Invalid(field, "must be a non-negative integer")
+    return int(text)
 
 
 class StrictBody(BaseModel):

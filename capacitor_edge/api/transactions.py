@@ -11,9 +11,13 @@ from quart_schema import document_response, validate_querystring
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
-from capacitor_edge.api.models import ListTransactionsQuery, PageQuery, TransactionsCsvQuery
-from capacitor_edge.domain.errors import Invalid
-from capacitor_edge.domain.id_tags import normalise_expiry
+from capacitor_edge.api.models import (
+    ListTransactionsQuery,
+    PageQuery,
+    TransactionsCsvQuery,
+    path_integer,
+)
+from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.domain.transactions import Transactions, TransactionView
 from capacitor_edge.storage.transactions import TransactionFilter
 
@@ -58,16 +62,7 @@ def present(item: TransactionView) -> dict[str, Any]:
 
 
 def parse_transaction_id(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise Invalid("transactionId", "must be a positive integer")
-    return int(text)
-
-
-def _time(field: str, text: str | None) -> str | None:
-    try:
-        return normalise_expiry(text)
-    except Invalid:
-        raise Invalid(field, "must be an ISO-8601 date-time") from None
+    return path_integer("transactionId", text, digits=18)
 
 
 def to_filter(query: ListTransactionsQuery | TransactionsCsvQuery) -> TransactionFilter:
@@ -77,8 +72,8 @@ def to_filter(query: ListTransactionsQuery | TransactionsCsvQuery) -> Transactio
         charge_box_id=query.chargeBoxId,
         status=status,
         id_tag=query.idTag,
-        start_from=_time("from", query.from_),
-        start_to=_time("to", query.to),
+        start_from=normalise_time("from", query.from_),
+        start_to=normalise_time("to", query.to),
     )
 
 

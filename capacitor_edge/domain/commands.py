@@ -168,11 +168,13 @@ class Commands:
         """RemoteStartTransaction (OCPP 1.6 §5.11), refused with CONNECTOR_BUSY before anything
         is sent when the connector cannot start; with ``wait_s`` waits for the StartTransaction
         the charger then sends."""
-        charger = await self.charger(principal, charge_box_id)
+        found = await self._chargers.find_with_connectors(charge_box_id, principal.org_id)
+        if found is None:
+            raise NotFound(f"Charger {charge_box_id} not found")
+        charger, connectors = found
         if self._live.get(charger.charge_box_id) is None:
             raise ChargerUnavailable(f"Charger {charge_box_id} is not connected")
-        details = await self._chargers.find_with_connectors(charge_box_id, principal.org_id)
-        statuses = {} if details is None else {c.connector_id: c.status for c in details[1]}
+        statuses = {c.connector_id: c.status for c in connectors}
         active = await self._transactions.active_by_connector(charger.seq)
         if connector_id in active:
             raise ConnectorBusy(

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from capacitor_edge.clock import Clock, iso_z, parse_iso
-from capacitor_edge.domain.errors import Conflict, Invalid, NotFound
+from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.errors import Conflict, NotFound
+from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.storage.id_tags import DuplicateIdTag, IdTagRecord, IdTagStore
-
-_UNSET: object = object()
-
-
-def normalise_expiry(expiry_date: str | None) -> str | None:
-    if expiry_date is None:
-        return None
-    try:
-        return iso_z(parse_iso(expiry_date))
-    except ValueError:
-        raise Invalid("expiryDate", "must be an ISO-8601 date-time") from None
 
 
 class IdTags:
@@ -36,7 +26,7 @@ class IdTags:
         record = IdTagRecord(
             id_tag=id_tag,
             parent_id_tag=parent_id_tag,
-            expiry_date=normalise_expiry(expiry_date),
+            expiry_date=normalise_time("expiryDate", expiry_date),
             blocked=blocked,
             created_at=now,
             updated_at=now,
@@ -63,7 +53,7 @@ class IdTags:
         updated = IdTagRecord(
             id_tag=id_tag,
             parent_id_tag=parent if isinstance(parent, str) else None,
-            expiry_date=normalise_expiry(expiry if isinstance(expiry, str) else None),
+            expiry_date=normalise_time("expiryDate", expiry if isinstance(expiry, str) else None),
             blocked=bool(blocked),
             created_at=current.created_at,
             updated_at=iso_z(self._clock.now()),

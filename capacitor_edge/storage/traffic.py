@@ -59,15 +59,6 @@ def latest_attempts(conn: sqlite3.Connection, org_id: str, limit: int) -> list[C
     return [ConnectionAttempt(*row) for row in rows]
 
 
-def insert_frame(
-    conn: sqlite3.Connection, charger_seq: int, direction: str, frame: str, at: str
-) -> None:
-    conn.execute(
-        "INSERT INTO message_trace (charger_seq, direction, frame, at) VALUES (?, ?, ?, ?)",
-        (charger_seq, direction, frame, at),
-    )
-
-
 def prune_trace(conn: sqlite3.Connection, charger_seqs: list[int], keep: int) -> None:
     for seq in charger_seqs:
         conn.execute(
