@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import trio
-from trio_websocket import ConnectionClosed, WebSocketConnection
 
 from capacitor_edge import metrics
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
@@ -30,6 +29,7 @@ from capacitor_edge.protocol import (
     ResultReceived,
     Send,
 )
+from capacitor_edge.transport.websocket import ConnectionClosed, WebSocket
 
 log = logging.getLogger("capacitor_edge.ocpp")
 
@@ -65,7 +65,7 @@ class ChargerConnection:
 
     def __init__(
         self,
-        ws: WebSocketConnection,
+        ws: WebSocket,
         charger: ChargerIdentity,
         session: OcppSession,
         messages: ChargerMessages,
@@ -162,7 +162,7 @@ class ChargerConnection:
             try:
                 message = await ws.get_message()
             except ConnectionClosed as closed:
-                log.info("disconnected: %s", closed.reason, extra=self.log_extra)
+                log.info("disconnected: %d %s", closed.code, closed.reason, extra=self.log_extra)
                 return
             self.last_activity = trio.current_time()
             if isinstance(message, bytes):

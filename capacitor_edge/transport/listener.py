@@ -1,15 +1,14 @@
 """The OCPP listener: chargers connect at ``ws[s]://HOST:PORT/ocpp/{chargeBoxId}``.
 
-The TCP accept loop and the WebSocket handshake are our own code around trio-websocket's
-``wrap_server_stream`` (not ``serve_websocket``) so that each connection's failures stay inside
-that connection: an exception escaping a handler under ``serve_websocket`` tears down the whole
-listener and every other charger's session (DESIGN.md). Refusals happen before the upgrade with
-a plain HTTP status, and each one is recorded as a connection attempt.
+The TCP accept loop, the TLS handshake and the WebSocket upgrade are our own code (WebSockets
+themselves in :mod:`capacitor_edge.transport.websocket`), so each connection's failures stay
+inside that connection: an exception escaping a handler under trio-websocket's
+``serve_websocket`` tears down the whole listener and every other charger's session, and it
+holds failed TLS handshakes open. Refusals happen before the upgrade with a plain HTTP status,
+and each one is recorded as a connection attempt.
 
-With TLS configured, the TLS handshake is our own code too (``trio.SSLStream`` before
-``wrap_server_stream``, not inside ``serve_websocket``): a failed handshake is dropped at once
-instead of being held open until a connect timeout, and the verified client certificate can be
-read for security profile 3. Who may connect is decided by the domain
+With TLS, a failed handshake is dropped at once, and the verified client certificate is read for
+security profile 3. Who may connect is decided by the domain
 (:mod:`capacitor_edge.domain.charger_auth`); this module only gathers the facts and answers.
 """
 
@@ -23,7 +22,6 @@ from functools import partial
 from urllib.parse import unquote, urlsplit
 
 import trio
-from trio_websocket import WebSocketConnection, WebSocketRequest, wrap_server_stream
 
 from capacitor_edge.domain.charger_auth import ChargerAuth, LinkCredentials, RefusalKind
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
@@ -37,6 +35,12 @@ from capacitor_edge.transport.tls import (
     basic_credentials,
     client_common_name,
     ocpp_ssl_context_for,
+)
+from capacitor_edge.transport.websocket import (
+    HandshakeFailed,
+    UpgradeRequest,
+    WebSocket,
+    read_upgrade_request,
 )
 
 log = logging.getLogger("capacitor_edge.ocpp")
@@ -70,11 +74,6 @@ def charge_box_id_from_path(path: str) -> str | None:
     return unquote(raw)
 
 
-def _remote(request: WebSocketRequest) -> str:
-    remote = request.remote
-    return str(getattr(remote, "address", remote))
-
-
 def _peer_address(stream: trio.SocketStream) -> str:
     try:
         return str(stream.socket.getpeername()[0])
@@ -86,6 +85,8 @@ def _peer_address(stream: trio.SocketStream) -> str:
 class LinkFacts:
     """What the transport knows about a connection before its HTTP request."""
 
+    #: The peer's IP address.
+    remote: str = "unknown"
     tls: bool = False
     #: Subject CN of a client certificate that verified against the charger CA.
     client_cn: str | None = None
@@ -142,23 +143,25 @@ class OcppListener:
         self._all_closed = trio.Event() if self.open_connections == 1 else self._all_closed
         transport: trio.SocketStream | trio.SSLStream[trio.SocketStream] = stream
         try:
-            facts = LinkFacts()
+            facts = LinkFacts(remote=_peer_address(stream))
             if ssl_context is not None:
-                secured = await self._tls_handshake(stream, ssl_context)
+                secured = await self._tls_handshake(stream, ssl_context, facts.remote)
                 if secured is None:
                     return
                 transport, facts = secured
-            async with trio.open_nursery() as nursery:
-                request: WebSocketRequest | None = None
-                with trio.move_on_after(HANDSHAKE_TIMEOUT_S):
-                    request = await wrap_server_stream(
-                        nursery, transport, max_message_size=self._max_message_bytes
+            request: UpgradeRequest | None = None
+            with trio.move_on_after(HANDSHAKE_TIMEOUT_S):
+                try:
+                    request = await read_upgrade_request(
+                        transport, max_message_bytes=self._max_message_bytes
                     )
-                if request is None:
-                    log.info("dropped a connection that sent no WebSocket handshake in time")
-                else:
-                    await self._serve_request(request, facts)
-                nursery.cancel_scope.cancel()  # the library's reader task, if still running
+                except HandshakeFailed as failed:
+                    log.info("dropped a connection from %s: %s", facts.remote, failed)
+                    return
+            if request is None:
+                log.info("dropped a connection that sent no WebSocket handshake in time")
+            else:
+                await self._serve_request(request, facts)
         except Exception:
             log.exception("a charger connection failed")
         finally:
@@ -172,7 +175,7 @@ class OcppListener:
                 self._all_closed.set()
 
     async def _tls_handshake(
-        self, stream: trio.SocketStream, ssl_context: ssl.SSLContext
+        self, stream: trio.SocketStream, ssl_context: ssl.SSLContext, remote: str
     ) -> tuple[trio.SSLStream[trio.SocketStream], LinkFacts] | None:
         """The TLS stream and what it says about the peer; None (logged and recorded) if the
         handshake failed or took too long. The caller closes the TCP stream."""
@@ -188,18 +191,16 @@ class OcppListener:
             detail = getattr(cause, "reason", None) or str(cause or "connection closed")
             reason = f"TLS handshake failed: {detail}"[:200]
         if reason is not None:
-            remote = _peer_address(stream)
             log.info("dropped a connection from %s: %s", remote, reason)
             await self._messages.refused("", None, remote, reason)
             return None
         certificate = secured.getpeercert()
-        return secured, LinkFacts(tls=True, client_cn=client_common_name(certificate))
+        return secured, LinkFacts(
+            remote=remote, tls=True, client_cn=client_common_name(certificate)
+        )
 
-    async def _serve_request(
-        self, request: WebSocketRequest, facts: LinkFacts | None = None
-    ) -> None:
-        facts = facts or LinkFacts()
-        remote = _remote(request)
+    async def _serve_request(self, request: UpgradeRequest, facts: LinkFacts) -> None:
+        remote = facts.remote
         charge_box_id = charge_box_id_from_path(request.path)
         if charge_box_id is None:
             await self._refuse(request, 404, "", None, remote, f"no such path {request.path[:80]}")
@@ -212,7 +213,7 @@ class OcppListener:
                 self.open_connections - 1,
                 extra={"chargeBoxId": charge_box_id},
             )
-            await request.reject(503, body=b"too many connections")
+            await request.reject(503, b"too many connections")
             return
         charger = await self._messages.identify(charge_box_id)
         if charger is None:
@@ -262,15 +263,35 @@ class OcppListener:
             await self._messages.refused(
                 charge_box_id, charger.org_id, remote, "no subprotocol offered"
             )
-            ws = await request.accept()
-            await ws.aclose(CLOSE_PROTOCOL_ERROR, "subprotocol ocpp1.6 required")
+            ws = await self._accept(request, None, charger, remote)
+            if ws is not None:
+                with trio.move_on_after(SHUTDOWN_CLOSE_S):
+                    await ws.aclose(CLOSE_PROTOCOL_ERROR, "subprotocol ocpp1.6 required")
             return
-        ws = await request.accept(subprotocol=SUBPROTOCOL)
-        await self._run_session(ws, charger, remote)
+        ws = await self._accept(request, SUBPROTOCOL, charger, remote)
+        if ws is not None:
+            await self._run_session(ws, charger, remote)
+
+    async def _accept(
+        self,
+        request: UpgradeRequest,
+        subprotocol: str | None,
+        charger: ChargerIdentity,
+        remote: str,
+    ) -> WebSocket | None:
+        """The open WebSocket, or None if the request was no valid upgrade (the client has been
+        answered 400/426 and the attempt is recorded)."""
+        try:
+            return await request.accept(subprotocol)
+        except HandshakeFailed as failed:
+            reason = str(failed)[:200]
+            log.info("refused %r from %s: %s", charger.charge_box_id, remote, reason)
+            await self._messages.refused(charger.charge_box_id, charger.org_id, remote, reason)
+            return None
 
     async def _refuse(
         self,
-        request: WebSocketRequest,
+        request: UpgradeRequest,
         status: int,
         charge_box_id: str,
         org_id: str | None,
@@ -287,11 +308,9 @@ class OcppListener:
         )
         # Recorded before the charger hears the answer, so the record is there when it looks.
         await self._messages.refused(charge_box_id, org_id, remote, reason)
-        await request.reject(status, extra_headers=headers, body=reason.encode())
+        await request.reject(status, reason.encode(), headers)
 
-    async def _run_session(
-        self, ws: WebSocketConnection, charger: ChargerIdentity, remote: str
-    ) -> None:
+    async def _run_session(self, ws: WebSocket, charger: ChargerIdentity, remote: str) -> None:
         session = OcppSession(self._schemas, self._handled)
         connection = ChargerConnection(ws, charger, session, self._messages, self._timings)
         previous = self._live.attach(connection)

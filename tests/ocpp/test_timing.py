@@ -17,7 +17,6 @@ from trio_websocket import (
     ConnectionClosed,
     WebSocketConnection,
     wrap_client_stream,
-    wrap_server_stream,
 )
 
 from capacitor_edge.clock import SystemClock
@@ -30,6 +29,7 @@ from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
 from capacitor_edge.transport.keeper import LinkKeeper, tick_for
+from capacitor_edge.transport.websocket import read_upgrade_request
 from tests.conftest import make_settings
 
 SCHEMAS = SchemaRegistry(ALL_ACTIONS)
@@ -84,8 +84,8 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
             client_open.set()
 
         nursery.start_soon(open_client)
-        request = await wrap_server_stream(nursery, server_stream)
-        ws = await request.accept(subprotocol="ocpp1.6")
+        request = await read_upgrade_request(server_stream, max_message_bytes=65536)
+        ws = await request.accept("ocpp1.6")
         await client_open.wait()
         identity = ChargerIdentity("CP-1", record.seq, org.id)
         connection = ChargerConnection(
