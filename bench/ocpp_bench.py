@@ -781,8 +781,8 @@ def bench_profile(
     lines.append(f"{scenario} @ {count} chargers: top inclusive frames in capacitor_edge:")
     for frame, samples, share in common.top_inclusive_frames(out, 12, contains="capacitor_edge"):
         lines.append(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
-    lines.append(f"{scenario} @ {count} chargers: top inclusive frames, trio_websocket:")
-    for frame, samples, share in common.top_inclusive_frames(out, 6, contains="trio_websocket"):
+    lines.append(f"{scenario} @ {count} chargers: top inclusive frames, websockets:")
+    for frame, samples, share in common.top_inclusive_frames(out, 6, contains="websockets/"):
         lines.append(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
     for line in lines:
         print(line)

@@ -99,7 +99,7 @@ class ChargerMessages:
 
     async def identify(self, charge_box_id: str) -> ChargerIdentity | None:
         """The live registration of ``charge_box_id``, or None if it may not connect."""
-        record = await self._chargers.find(charge_box_id)
+        record = await self._chargers.find_for_link(charge_box_id)
         if record is None:
             return None
         return ChargerIdentity(
@@ -114,7 +114,9 @@ class ChargerMessages:
         )
 
     async def connected(self, charger: ChargerIdentity) -> None:
-        await self._chargers.set_online(charger.charger_seq, True, iso_z(self._clock.now()))
+        """Mark the charger online. Not awaited to its commit: the charger is answered about
+        nothing yet, and its first message's own write commits after this one."""
+        self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
 
     async def disconnected(self, charger: ChargerIdentity) -> None:
         await self._chargers.set_online(charger.charger_seq, False, iso_z(self._clock.now()))
@@ -151,15 +153,16 @@ class ChargerMessages:
             meter_type=payload.get("meterType"),
             meter_serial_number=payload.get("meterSerialNumber"),
         )
-        await self._chargers.record_boot(charger.charger_seq, boot, iso_z(now))
         # A charger that boots has lost whatever session it had: close the box's active
         # transactions on it as stopped by the reboot, at the last meter value known. If the
         # charger later reports the real stop (queued StopTransaction), that report wins.
         # A reboot always comes on a new connection; a second BootNotification on the same
-        # one was asked for (TriggerMessage) and ends nothing.
+        # one was asked for (TriggerMessage) and ends nothing. Queued ahead of the boot record
+        # and committed with it or before it: one commit wait per boot, not two.
         if not charger.connection.booted:
             charger.connection.booted = True
-            await self._transactions.close_for_reboot(charger.charger_seq, iso_z(now))
+            self._transactions.queue_close_for_reboot(charger.charger_seq, iso_z(now))
+        await self._chargers.record_boot(charger.charger_seq, boot, iso_z(now))
         return {
             "status": "Accepted",
             "currentTime": iso_z(now),

@@ -352,6 +352,11 @@ class ChargerStore:
     async def find(self, charge_box_id: str, org_id: str | None = None) -> ChargerRecord | None:
         return await self._db.read(lambda c: find_charger(c, charge_box_id, org_id))
 
+    async def find_for_link(self, charge_box_id: str) -> ChargerRecord | None:
+        """:meth:`find` for a connecting charger: one indexed row, read on the event loop's
+        thread (a storm of connections must not pay a thread hand-off each)."""
+        return await self._db.read_inline(lambda c: find_charger(c, charge_box_id, None))
+
     async def find_with_connectors(
         self, charge_box_id: str, org_id: str
     ) -> tuple[ChargerRecord, list[ConnectorStatus]] | None:
@@ -382,6 +387,12 @@ class ChargerStore:
 
     async def set_online(self, charger_seq: int, online: bool, now: str) -> None:
         await self._db.write(lambda c: set_online(c, charger_seq, online, now))
+
+    def note_online(self, charger_seq: int, now: str) -> None:
+        """Queue "online since ``now``" for the next commit without waiting for it: a write
+        awaited later on this charger's behalf (its BootNotification) is committed no earlier,
+        as batches commit in order."""
+        self._db.write_nowait(lambda c: set_online(c, charger_seq, True, now))
 
     async def record_boot(self, charger_seq: int, boot: BootInfo, now: str) -> None:
         await self._db.write(lambda c: record_boot(c, charger_seq, boot, now))

@@ -400,6 +400,11 @@ class TransactionStore:
     async def close_for_reboot(self, charger_seq: int, boot_time: str) -> list[int]:
         return await self._db.write(lambda c: close_for_reboot(c, charger_seq, boot_time))
 
+    def queue_close_for_reboot(self, charger_seq: int, boot_time: str) -> None:
+        """:meth:`close_for_reboot` queued for the next batch, not awaited: the caller awaits a
+        later write (the boot record), which cannot commit before this one."""
+        self._db.write_nowait(lambda c: close_for_reboot(c, charger_seq, boot_time))
+
     async def active_by_connector(self, charger_seq: int) -> dict[int, int]:
         return await self._db.read(lambda c: active_by_connector(c, charger_seq))
 

@@ -160,8 +160,13 @@ class OcppListener:
                     return
             if request is None:
                 log.info("dropped a connection that sent no WebSocket handshake in time")
-            else:
-                await self._serve_request(request, facts)
+                return
+            opened = await self._upgrade(request, facts)
+            # The request (its headers) is not kept for the session's lifetime: memory per idle
+            # charger is a target (README, docs/PERFORMANCE.md).
+            request = None
+            if opened is not None:
+                await self._run_session(*opened, facts.remote)
         except Exception:
             log.exception("a charger connection failed")
         finally:
@@ -199,12 +204,16 @@ class OcppListener:
             remote=remote, tls=True, client_cn=client_common_name(certificate)
         )
 
-    async def _serve_request(self, request: UpgradeRequest, facts: LinkFacts) -> None:
+    async def _upgrade(
+        self, request: UpgradeRequest, facts: LinkFacts
+    ) -> tuple[WebSocket, ChargerIdentity] | None:
+        """Answer the upgrade request: the open WebSocket and its charger, or None if the
+        request was refused (answered and recorded) or the session is already over."""
         remote = facts.remote
         charge_box_id = charge_box_id_from_path(request.path)
         if charge_box_id is None:
             await self._refuse(request, 404, "", None, remote, f"no such path {request.path[:80]}")
-            return
+            return None
         if self.open_connections > self._max_connections:
             log.warning(
                 "refused %s from %s: %d connections open (max_connections)",
@@ -214,11 +223,11 @@ class OcppListener:
                 extra={"chargeBoxId": charge_box_id},
             )
             await request.reject(503, b"too many connections")
-            return
+            return None
         charger = await self._messages.identify(charge_box_id)
         if charger is None:
             await self._refuse(request, 404, charge_box_id, None, remote, "unknown chargeBoxId")
-            return
+            return None
         if self._auth is not None:
             refusal = await self._auth.admit(
                 charger,
@@ -245,7 +254,7 @@ class OcppListener:
                     refusal.reason,
                     headers,
                 )
-                return
+                return None
         offered = request.proposed_subprotocols
         if offered and SUBPROTOCOL not in offered:
             await self._refuse(
@@ -256,7 +265,7 @@ class OcppListener:
                 remote,
                 f"unsupported subprotocols {', '.join(offered)[:80]}",
             )
-            return
+            return None
         if not offered:
             # OCPP-J 1.6 §3.1.2: a connection without the subprotocol is accepted and then
             # closed as a protocol error, so the charger's log says why.
@@ -267,10 +276,9 @@ class OcppListener:
             if ws is not None:
                 with trio.move_on_after(SHUTDOWN_CLOSE_S):
                     await ws.aclose(CLOSE_PROTOCOL_ERROR, "subprotocol ocpp1.6 required")
-            return
+            return None
         ws = await self._accept(request, SUBPROTOCOL, charger, remote)
-        if ws is not None:
-            await self._run_session(ws, charger, remote)
+        return None if ws is None else (ws, charger)
 
     async def _accept(
         self,
