@@ -32,6 +32,8 @@ import trio
 
 ROOT = Path(__file__).resolve().parent.parent
 PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
+REST_HEADING = "## REST benchmarks\n"
+REST_TABLE_HEAD = "| date | commit | machine | benchmark | figure |\n|---|---|---|---|---|\n"
 READY = re.compile(rb"capacitor-edge ready: REST (http://127\.0\.0\.1:\d+)")
 START_TIMEOUT_S = 30.0
 PHASE_TIMEOUT_S = 300.0
@@ -237,9 +239,23 @@ def record(results: dict[str, str], where: str) -> None:
         PERFORMANCE.write_text(INTRO, encoding="utf-8")
     date = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     head = commit()
-    with PERFORMANCE.open("a", encoding="utf-8") as handle:
-        for name, figure in results.items():
-            handle.write(f"| {date} | {head} | {where} | {name} | {figure} |\n")
+    rows = [
+        f"| {date} | {head} | {where} | {name} | {figure} |\n" for name, figure in results.items()
+    ]
+    # Under the REST section's table (its last row), not at the end of the file, where the OCPP
+    # runners append their own sections.
+    lines = PERFORMANCE.read_text(encoding="utf-8").splitlines(keepends=True)
+    try:
+        start = lines.index(REST_HEADING)
+    except ValueError:
+        lines += ["\n", REST_HEADING, "\n", REST_TABLE_HEAD]
+        start = len(lines) - 3
+    end = start + 1
+    while end < len(lines) and not lines[end].startswith("## "):
+        end += 1
+    last_row = max(i for i in range(start, end) if lines[i].startswith("|"))
+    lines[last_row + 1 : last_row + 1] = rows
+    PERFORMANCE.write_text("".join(lines), encoding="utf-8")
 
 
 def main() -> None:

@@ -8,12 +8,14 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import trio
 
 from capacitor_edge.app import certs as cert_kit
 from capacitor_edge.app.doctor import run_doctor
+from capacitor_edge.app.heap import settle_heap
 from capacitor_edge.app.logs import FORMATS as LOG_FORMATS
 from capacitor_edge.app.logs import configure_logging
 from capacitor_edge.app.maintenance import run_backup, run_restore
@@ -150,7 +152,9 @@ async def _serve_until_signalled(settings: Settings) -> None:
                     return
 
             nursery.start_soon(watch)
-            await serve(settings, shutdown)
+            async with trio.open_nursery() as serving:
+                await serving.start(partial(serve, settings, shutdown))
+                settle_heap()
             nursery.cancel_scope.cancel()
 
 

@@ -40,12 +40,12 @@ def charger_time(text: str | None, fallback: str) -> str:
         return fallback
 
 
-@dataclass
+@dataclass(slots=True)
 class ConnectionState:
     booted: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChargerIdentity:
     """The registration a live session belongs to (one per connection)."""
 

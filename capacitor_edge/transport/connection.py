@@ -61,7 +61,26 @@ class _CallWaiter:
 
 
 class ChargerConnection:
-    """A live session; implements the domain's ``ChargerLink``."""
+    """A live session; implements the domain's ``ChargerLink``.
+
+    Slotted, with the CSMS-call lock made on first use: memory per idle charger is a target
+    (docs/PERFORMANCE.md), and most chargers are never sent a command."""
+
+    __slots__ = (
+        "_call_lock",
+        "_charger",
+        "_close_code",
+        "_close_reason",
+        "_closed",
+        "_messages",
+        "_scope",
+        "_session",
+        "_timings",
+        "_waiter",
+        "_ws",
+        "charge_box_id",
+        "last_activity",
+    )
 
     def __init__(
         self,
@@ -72,8 +91,6 @@ class ChargerConnection:
         timings: LinkTimings,
     ) -> None:
         self.charge_box_id = charger.charge_box_id
-        #: ``extra`` of every log record about this charger: a structured field in JSON logs.
-        self.log_extra = {"chargeBoxId": charger.charge_box_id}
         self._ws = ws
         self._charger = charger
         self._session = session
@@ -85,8 +102,13 @@ class ChargerConnection:
         self._close_code = 1000
         self._close_reason = "closing"
         self._closed = False
-        self._call_lock = trio.Lock()  # fair: queued CSMS calls go out in arrival order
+        self._call_lock: trio.Lock | None = None
         self._waiter: _CallWaiter | None = None
+
+    @property
+    def log_extra(self) -> dict[str, str]:
+        """``extra`` of every log record about this charger: a structured field in JSON logs."""
+        return {"chargeBoxId": self.charge_box_id}
 
     # -- ChargerLink -----------------------------------------------------------------------
 
@@ -100,6 +122,8 @@ class ChargerConnection:
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         if self._closed:
             raise ChargerNotConnected(self.charge_box_id)
+        if self._call_lock is None:
+            self._call_lock = trio.Lock()  # fair: queued CSMS calls go out in arrival order
         async with self._call_lock:
             if self._closed:
                 raise ChargerNotConnected(self.charge_box_id)

@@ -81,7 +81,7 @@ def _peer_address(stream: trio.SocketStream) -> str:
         return "unknown"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkFacts:
     """What the transport knows about a connection before its HTTP request."""
 
