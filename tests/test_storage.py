@@ -254,3 +254,43 @@ async def test_a_new_data_dir_is_private(tmp_path: Path) -> None:
             await nursery.start(db.run)
             await db.close()
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+
+
+async def test_inline_reads_see_commits_and_go_to_a_thread_when_the_file_is_locked(
+    tmp_path: Path,
+) -> None:
+    """``read_inline`` runs on the event loop's thread; a read that finds the file locked
+    (SQLITE_BUSY: hard to cause on purpose in WAL mode, so the query here reports it as SQLite
+    would while it is on the loop's thread) is run again on a worker thread instead of holding
+    up the loop; any other error is the caller's."""
+    path = tmp_path / "capacitor.db"
+    with trio.fail_after(TIMEOUT_S):
+        async with running_database(path) as db:
+            await db.write(insert_org("first"))
+            threads: list[str] = []
+
+            def names(conn: sqlite3.Connection) -> set[str]:
+                threads.append(threading.current_thread().name)
+                return {row[0] for row in conn.execute("SELECT name FROM organisations")}
+
+            assert await db.read_inline(names) == {"first"}
+            assert threads == [threading.main_thread().name]
+
+            def busy_on_the_loop(conn: sqlite3.Connection) -> set[str]:
+                if threading.current_thread() is threading.main_thread():
+                    error = sqlite3.OperationalError("database is locked")
+                    error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+                    raise error
+                return names(conn)
+
+            threads.clear()
+            assert await db.read_inline(busy_on_the_loop) == {"first"}
+            assert threads and threads[0] != threading.main_thread().name
+
+            def broken(conn: sqlite3.Connection) -> None:
+                conn.execute("SELECT * FROM no_such_table")
+
+            with pytest.raises(sqlite3.OperationalError, match="no such table"):
+                await db.read_inline(broken)
+            # The inline connection is usable after a failed read (its transaction ended).
+            assert await db.read_inline(names) == {"first"}
