@@ -3,6 +3,7 @@ stop and checks. An ordinary API client (httpx), sending the key in ``X-API-Key`
 
 from __future__ import annotations
 
+import ssl
 from types import TracebackType
 from typing import Any
 
@@ -22,9 +23,18 @@ class ApiError(Exception):
 
 
 class ApiClient:
-    def __init__(self, base_url: str, api_key: str, timeout_s: float = 40.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        timeout_s: float = 40.0,
+        verify: ssl.SSLContext | bool = True,
+    ) -> None:
         self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), headers={"X-API-Key": api_key}, timeout=timeout_s
+            base_url=base_url.rstrip("/"),
+            headers={"X-API-Key": api_key},
+            timeout=timeout_s,
+            verify=verify,
         )
 
     async def __aenter__(self) -> ApiClient:

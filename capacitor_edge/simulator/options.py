@@ -2,6 +2,7 @@
 
 Security profiles follow the OCPP 1.6 Security Whitepaper (edition 2), §2:
 
+- profile 0: no credentials, over ``ws://`` or ``wss://`` (the box accepts both);
 - profile 1: ``ws://`` with HTTP Basic authentication (``--password``);
 - profile 2: ``wss://`` (TLS, server certificate checked against ``--ca``) with Basic auth;
 - profile 3: ``wss://`` with a TLS client certificate (``--cert``/``--key``), no password.
@@ -87,9 +88,11 @@ class Options:
     @property
     def security_profile(self) -> int:
         """The OCPP Security Whitepaper profile these options amount to (0: none)."""
-        if urlsplit(self.url).scheme == "wss":
-            return 3 if self.cert else 2
-        return 1 if self.password is not None else 0
+        if self.cert is not None:
+            return 3
+        if self.password is None:
+            return 0  # over wss:// too: TLS without credentials is no profile of its own
+        return 2 if urlsplit(self.url).scheme == "wss" else 1
 
     def charge_box_ids(self) -> list[str]:
         if self.charge_box_id is not None:
@@ -106,6 +109,18 @@ def basic_auth_header(charge_box_id: str, password: str) -> tuple[bytes, bytes]:
     """Whitepaper §2.2.1: ``Authorization: Basic base64(<chargeBoxId>:<AuthorizationKey>)``."""
     token = base64.b64encode(f"{charge_box_id}:{password}".encode()).decode("ascii")
     return b"Authorization", f"Basic {token}".encode("ascii")
+
+
+def api_verify(options: Options) -> ssl.SSLContext | bool:
+    """How the REST API's HTTPS certificate is checked: against ``--ca`` when given (a box
+    with TLS serves REST and OCPP with the same certificate, signed by the site CA), else
+    against the system's trust store."""
+    if options.ca is None:
+        return True
+    try:
+        return ssl.create_default_context(ssl.Purpose.SERVER_AUTH, cafile=str(options.ca))
+    except (OSError, ssl.SSLError) as error:
+        raise OptionsError(f"TLS files: {error}") from None
 
 
 def ssl_context(options: Options) -> ssl.SSLContext | None:

@@ -17,7 +17,7 @@ import trio
 from capacitor_edge.clock import Clock
 from capacitor_edge.simulator.api_client import ApiClient
 from capacitor_edge.simulator.charger import SimulatedCharger, schemas
-from capacitor_edge.simulator.options import Options, ssl_context
+from capacitor_edge.simulator.options import Options, api_verify, ssl_context
 from capacitor_edge.simulator.report import Stats, show_progress, summary
 
 
@@ -58,7 +58,7 @@ class Simulation:
         await trio.to_thread.run_sync(schemas)  # compile the schemas off the event loop
         if options.register:
             assert options.api is not None and options.api_key is not None
-            async with ApiClient(options.api, options.api_key) as api:
+            async with ApiClient(options.api, options.api_key, verify=api_verify(options)) as api:
                 self.registered = await api.register_all(
                     options.charge_box_ids(), options.security_profile, options.password
                 )

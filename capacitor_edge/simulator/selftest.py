@@ -21,7 +21,7 @@ import trio
 from capacitor_edge.clock import Clock
 from capacitor_edge.simulator.api_client import ApiClient, ApiError
 from capacitor_edge.simulator.charger import SimulatedCharger, schemas
-from capacitor_edge.simulator.options import Options, ssl_context
+from capacitor_edge.simulator.options import Options, api_verify, ssl_context
 from capacitor_edge.simulator.report import Stats
 
 #: Meter samples to wait for before stopping the session.
@@ -100,7 +100,7 @@ class SelfTest:
         options = self.options
         assert options.api is not None and options.api_key is not None
         await trio.to_thread.run_sync(schemas)
-        async with ApiClient(options.api, options.api_key) as api:
+        async with ApiClient(options.api, options.api_key, verify=api_verify(options)) as api:
             async with trio.open_nursery() as nursery:
                 charger_stop = trio.Event()
                 charger_done = trio.Event()
