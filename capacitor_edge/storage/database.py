@@ -117,6 +117,10 @@ class Database:
         try:
             while True:
                 await self._wakeup.wait()
+                # Let the tasks that are ready to run take their step first: under load they
+                # add their writes to this batch instead of each waiting for a commit of its
+                # own (fewer thread hand-offs and fsyncs; one scheduler pass of latency).
+                await trio.lowlevel.checkpoint()
                 self._wakeup = trio.Event()
                 batch, self._pending = self._pending, []
                 if batch:
