@@ -153,7 +153,11 @@ async def _serve_until_signalled(settings: Settings) -> None:
 
             nursery.start_soon(watch)
             async with trio.open_nursery() as serving:
-                await serving.start(partial(serve, settings, shutdown))
+                endpoints = await serving.start(partial(serve, settings, shutdown))
+                # Ready first, then the rest of the warm-up: the OCPP validators compile in a
+                # worker thread (a message that comes sooner compiles its own on first use),
+                # then the heap is settled with them in it.
+                await trio.to_thread.run_sync(endpoints.services.schemas.compile_all)
                 settle_heap()
             nursery.cancel_scope.cancel()
 

@@ -13,7 +13,7 @@ FormatChecker silently skips date-time unless rfc3339-validator is installed). I
 divides through Decimal(repr(x)), so 21.4 is a multiple of 0.1; the `ocpp` library has to re-parse
 SetChargingProfile/RemoteStartTransaction/GetCompositeSchedule payloads with Decimal for that.
 
-Compiling all 78 v16 schemas takes ~0.4 s, once per process (cached by file path).
+Compiling all 78 v16 schemas takes ~0.25-0.4 s, once per process (cached by file path).
 """
 
 from __future__ import annotations
@@ -74,35 +74,46 @@ def _compile(path: Path) -> Validator:
 class SchemaRegistry:
     """Request and response validators for a fixed set of OCPP 1.6 actions.
 
-    Build one per process and share it between sessions: validators are compiled here, never
-    per message.
+    Build one per process and share it between sessions. Every schema file must exist when the
+    registry is built (a gap fails the start, not a charger); each validator is compiled on its
+    first use, or all at once by :meth:`compile_all` (the server does that in a worker thread
+    once it is ready: compiling all 78 at start-up took ~0.25 s of a cold start).
     """
 
-    __slots__ = ("_requests", "_responses", "actions")
+    __slots__ = ("_dir", "_requests", "_responses", "actions")
 
     def __init__(self, actions: Iterable[str], schema_dir: Path = DEFAULT_SCHEMA_DIR) -> None:
         self.actions: frozenset[str] = frozenset(actions)
+        self._dir = schema_dir
         self._requests: dict[str, Validator] = {}
         self._responses: dict[str, Validator] = {}
         for action in sorted(self.actions):
-            self._requests[action] = _compile(schema_dir / f"{action}.json")
-            self._responses[action] = _compile(schema_dir / f"{action}Response.json")
+            for name in (action, f"{action}Response"):
+                if not (schema_dir / f"{name}.json").is_file():
+                    raise SchemaMissing(f"no OCPP 1.6 schema at {schema_dir / name}.json")
+
+    def compile_all(self) -> None:
+        """Compile every validator now (safe from a worker thread: a validator compiled twice
+        at the same moment is the same validator)."""
+        for action in sorted(self.actions):
+            self._validator(self._requests, action, "")
+            self._validator(self._responses, action, "Response")
+
+    def _validator(self, compiled: dict[str, Validator], action: str, suffix: str) -> Validator:
+        validator = compiled.get(action)
+        if validator is None:
+            if action not in self.actions:
+                raise SchemaMissing(f"no schema loaded for {action}")
+            validator = compiled[action] = _compile(self._dir / f"{action}{suffix}.json")
+        return validator
 
     def validate_request(self, action: str, payload: Any) -> Violation | None:
         """Check a CALL payload; raises SchemaMissing for an action not loaded."""
-        try:
-            validator = self._requests[action]
-        except KeyError:
-            raise SchemaMissing(f"no schema loaded for {action}") from None
-        return _run(validator, payload)
+        return _run(self._validator(self._requests, action, ""), payload)
 
     def validate_response(self, action: str, payload: Any) -> Violation | None:
         """Check a CALLRESULT payload; raises SchemaMissing for an action not loaded."""
-        try:
-            validator = self._responses[action]
-        except KeyError:
-            raise SchemaMissing(f"no schema loaded for {action}") from None
-        return _run(validator, payload)
+        return _run(self._validator(self._responses, action, "Response"), payload)
 
 
 def _run(validator: Validator, payload: Any) -> Violation | None:

@@ -90,7 +90,9 @@ ANSWERED: Final = frozenset(
 @functools.cache
 def schemas() -> SchemaRegistry:
     """Every OCPP 1.6 schema, compiled once per process and shared by all chargers."""
-    return SchemaRegistry(ALL_ACTIONS)
+    registry = SchemaRegistry(ALL_ACTIONS)
+    registry.compile_all()
+    return registry
 
 
 class CallFailed(Exception):

@@ -15,11 +15,7 @@ from pathlib import Path
 
 import trio
 
-from capacitor_edge.simulator.api_client import ApiError
 from capacitor_edge.simulator.options import SCENARIOS, Options, OptionsError
-from capacitor_edge.simulator.report import format_summary
-from capacitor_edge.simulator.scenarios import Simulation
-from capacitor_edge.simulator.selftest import SelfTest
 
 #: Simulated seconds per real second for ``--selftest`` unless ``--time-scale`` is given, so
 #: the session's meter samples come within seconds.
@@ -113,6 +109,13 @@ def options_from(args: argparse.Namespace) -> Options:
 
 
 def main(args: argparse.Namespace) -> int:
+    # Imported here, not at the top: `capacitor-edge serve` builds this command's parser too,
+    # and should not pay for the simulator's HTTP client at every start of the box.
+    from capacitor_edge.simulator.api_client import ApiError
+    from capacitor_edge.simulator.report import format_summary
+    from capacitor_edge.simulator.scenarios import Simulation
+    from capacitor_edge.simulator.selftest import SelfTest
+
     logging.basicConfig(
         level=logging.ERROR, stream=sys.stderr, format="%(asctime)s %(levelname)s %(message)s"
     )
