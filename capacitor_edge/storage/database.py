@@ -266,11 +266,7 @@ class Database:
             conn = self._inline_reader = connect(self.path, read_only=True)
             conn.execute(f"PRAGMA busy_timeout = {INLINE_BUSY_TIMEOUT_MS}")
         try:
-            conn.execute("BEGIN")
-            try:
-                return fn(conn)
-            finally:
-                conn.execute("COMMIT")
+            return _in_snapshot(conn, fn)
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise
@@ -282,12 +278,16 @@ class Database:
         if conn is None:
             conn = connect(self.path, read_only=True)
         try:
-            # A read is one consistent snapshot even when it runs several queries.
-            conn.execute("BEGIN")
-            try:
-                return fn(conn)
-            finally:
-                conn.execute("COMMIT")
+            return _in_snapshot(conn, fn)
         finally:
             with self._reader_lock:
                 self._readers.append(conn)
+
+
+def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
+    """``fn(conn)`` in one read transaction: one consistent snapshot even across queries."""
+    conn.execute("BEGIN")
+    try:
+        return fn(conn)
+    finally:
+        conn.execute("COMMIT")
