@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -175,6 +176,52 @@ def _drain(stream: object, tail: collections.deque[str], lines: queue.Queue[str]
 
 
 @contextmanager
+def started_process(
+    command: list[str],
+    ready: re.Pattern[str],
+    what: str,
+    *,
+    start_timeout_s: float = 30.0,
+    stop_timeout_s: float = 15.0,
+    **popen: Any,
+) -> Iterator[tuple[subprocess.Popen[bytes], re.Match[str], collections.deque[str]]]:
+    """Start ``command`` (stdout discarded, stderr drained), wait until a stderr line matches
+    ``ready``, yield (process, match, stderr tail); SIGTERM it on exit (then SIGKILL)."""
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        **popen,
+    )
+    tail: collections.deque[str] = collections.deque(maxlen=200)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=_drain, args=(process.stderr, tail, lines), daemon=True).start()
+    try:
+        deadline = time.monotonic() + start_timeout_s
+        match = None
+        while match is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or process.poll() is not None:
+                raise RuntimeError(f"{what} did not start:\n" + "\n".join(tail))
+            try:
+                match = ready.search(lines.get(timeout=min(remaining, 0.5)))
+            except queue.Empty:
+                continue
+        # Nobody reads the queue from here on; the deque keeps the tail for errors.
+        threading.Thread(target=_discard, args=(lines,), daemon=True).start()
+        yield process, match, tail
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=stop_timeout_s)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@contextmanager
 def running_server(
     *,
     start_timeout_s: float = 30.0,
@@ -210,40 +257,15 @@ def running_server(
             env["PYTHONPATH"] = os.pathsep.join(
                 p for p in (str(SOURCE), env.get("PYTHONPATH", "")) if p
             )
-        process = subprocess.Popen(
+        with started_process(
             command,
+            READY,
+            "server",
+            start_timeout_s=start_timeout_s,
             cwd=tmp,  # not ROOT: ``-m`` puts the cwd first on sys.path
             env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        tail: collections.deque[str] = collections.deque(maxlen=200)
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=_drain, args=(process.stderr, tail, lines), daemon=True).start()
-        try:
-            deadline = time.monotonic() + start_timeout_s
-            match = None
-            while match is None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or process.poll() is not None:
-                    raise RuntimeError("server did not start:\n" + "\n".join(tail))
-                try:
-                    match = READY.search(lines.get(timeout=min(remaining, 0.5)))
-                except queue.Empty:
-                    continue
-            # Nobody reads the queue from here on; the deque keeps the tail for errors.
-            server = Server(process, data_dir, match.group(1), match.group(2), tail)
-            threading.Thread(target=_discard, args=(lines,), daemon=True).start()
-            yield server
-        finally:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait(timeout=10)
+        ) as (process, match, tail):
+            yield Server(process, data_dir, match.group(1), match.group(2), tail)
 
 
 @dataclass
@@ -263,36 +285,10 @@ class ReferenceServer:
 @contextmanager
 def running_reference(*, start_timeout_s: float = 30.0) -> Iterator[ReferenceServer]:
     command = [*taskset(SERVER_CPU), sys.executable, str(REFERENCE_SERVER)]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    tail: collections.deque[str] = collections.deque(maxlen=200)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_drain, args=(process.stderr, tail, lines), daemon=True).start()
-    try:
-        deadline = time.monotonic() + start_timeout_s
-        match = None
-        while match is None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or process.poll() is not None:
-                raise RuntimeError("reference server did not start:\n" + "\n".join(tail))
-            try:
-                match = REFERENCE_READY.search(lines.get(timeout=min(remaining, 0.5)))
-            except queue.Empty:
-                continue
-        threading.Thread(target=_discard, args=(lines,), daemon=True).start()
+    with started_process(
+        command, REFERENCE_READY, "reference server", start_timeout_s=start_timeout_s
+    ) as (process, match, tail):
         yield ReferenceServer(process, match.group(1), tail)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
 
 
 def make_template(count: int, workdir: Path, *, workers: int = 16) -> Path:

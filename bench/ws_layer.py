@@ -24,16 +24,13 @@ Heartbeat round trips per server CPU-second at ``--chargers`` and RSS per idle c
 from __future__ import annotations
 
 import argparse
-import collections
 import json
-import queue
+import re
 import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -155,6 +152,9 @@ class LayerServer:
         return self.process.pid
 
 
+READY = re.compile(r"ws-layer ready: (\S+)")
+
+
 @contextmanager
 def running(impl: str) -> Iterator[LayerServer]:
     command = [
@@ -165,34 +165,12 @@ def running(impl: str) -> Iterator[LayerServer]:
         "--impl",
         impl,
     ]
-    process = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    tail: collections.deque[str] = collections.deque(maxlen=50)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=common._drain, args=(process.stderr, tail, lines), daemon=True).start()
-    try:
-        deadline = time.monotonic() + 30
-        url = None
-        while url is None:
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError("ws-layer server did not start:\n" + "\n".join(tail))
-            try:
-                line = lines.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if line.startswith("ws-layer ready: "):
-                url = line.split(": ", 1)[1].strip()
-        threading.Thread(target=common._discard, args=(lines,), daemon=True).start()
-        yield LayerServer(process, url)
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+    with common.started_process(command, READY, "ws-layer server", stop_timeout_s=10) as (
+        process,
+        match,
+        _tail,
+    ):
+        yield LayerServer(process, match.group(1))
 
 
 def heartbeat_run(impl: str, count: int, args: argparse.Namespace, workdir: Path) -> float:

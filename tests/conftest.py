@@ -24,12 +24,10 @@ import httpx
 import pytest
 import trio
 
+from capacitor_edge.app.cli import create_key
 from capacitor_edge.app.serve import DATABASE_FILE, Endpoints, serve
-from capacitor_edge.clock import FixedClock, iso_z
-from capacitor_edge.domain.ids import new_id
-from capacitor_edge.domain.keys import generate_key
+from capacitor_edge.clock import FixedClock
 from capacitor_edge.settings import Settings, load_settings
-from capacitor_edge.storage import keys as key_rows
 
 #: "Now" for every appliance started by the fixture (the spec's example date).
 FIXED_NOW = datetime(2026, 2, 6, 12, 0, 0, 123000, tzinfo=UTC)
@@ -140,31 +138,12 @@ async def appliance(nursery: trio.Nursery, settings: Settings) -> AsyncIterator[
 
 
 def create_org_key(database: Path, org: str, name: str = "test") -> str:
-    """Create an API key for organisation ``org`` (created if new) on a separate connection,
-    with the same storage functions the CLI's ``keys create`` uses; return the secret.
+    """Create an API key for organisation ``org`` (created if new) the way the CLI's
+    ``keys create`` does, on its own connection; return the secret.
 
     Blocking: from async code call it through ``trio.to_thread.run_sync``.
     """
-    conn = sqlite3.connect(database, isolation_level=None, timeout=10.0)
-    conn.row_factory = sqlite3.Row
-    try:
-        now = iso_z(datetime.now(UTC))
-        key = generate_key()
-        conn.execute("BEGIN IMMEDIATE")
-        organisation = key_rows.ensure_organisation(conn, new_id("org"), org, now)
-        key_rows.insert_key(
-            conn,
-            key_id=key.key_id,
-            org_id=organisation.id,
-            name=name,
-            key_hash=key.key_hash,
-            prefix=key.prefix,
-            now=now,
-        )
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    return key.secret
+    return create_key(database, name, org).secret
 
 
 async def second_org_key(appliance: Appliance, org: str = "other-org") -> str:

@@ -67,6 +67,11 @@ def _documented(model: type[BaseModel], status: int = 200) -> Callable[[F], F]:
     return decorate
 
 
+def _said(status: str) -> str:
+    """How a message puts ``status``: "accepted by charger", else the status itself."""
+    return _WORDS.get(status, status)
+
+
 def _status(answer: dict[str, Any]) -> str:
     return snake_status(str(answer.get("status", "Accepted")))
 
@@ -85,7 +90,7 @@ def commands_blueprint(
             principal(), charge_box_id, connector_id, id_tag, wait
         )
         body: dict[str, Any] = {
-            "message": f"Remote start {_WORDS.get(outcome.status, outcome.status)}",
+            "message": f"Remote start {_said(outcome.status)}",
             "chargeBoxId": charge_box_id,
             "connectorId": connector_id,
             "idTag": id_tag,
@@ -142,7 +147,7 @@ def commands_blueprint(
                 "StopTransaction is received.",
             }, 202
         return {
-            "message": f"Remote stop {_WORDS.get(status, status)}",
+            "message": f"Remote stop {_said(status)}",
             "transactionId": number,
             "chargeBoxId": charge_box_id,
             "status": status,
@@ -156,7 +161,7 @@ def commands_blueprint(
         answer = await commands.send(principal(), charge_box_id, "Reset", {"type": data.type})
         status = _status(answer)
         return {
-            "message": f"{data.type} reset {_WORDS.get(status, status)}",
+            "message": f"{data.type} reset {_said(status)}",
             "chargeBoxId": charge_box_id,
             "type": data.type,
             "status": status,
@@ -174,7 +179,7 @@ def commands_blueprint(
         message = (
             "Connector unlocked successfully"
             if status == "unlocked"
-            else f"Connector {_WORDS.get(status, status)}"
+            else f"Connector {_said(status)}"
         )
         return {
             "message": message,
@@ -190,9 +195,7 @@ def commands_blueprint(
         answer = await commands.send(principal(), charge_box_id, "ClearCache", {})
         status = _status(answer)
         message = (
-            "Cache cleared successfully"
-            if status == "accepted"
-            else f"Cache clear {_WORDS.get(status, status)}"
+            "Cache cleared successfully" if status == "accepted" else f"Cache clear {_said(status)}"
         )
         return {"message": message, "chargeBoxId": charge_box_id, "status": status}
 
@@ -207,7 +210,7 @@ def commands_blueprint(
         answer = await commands.send(principal(), charge_box_id, "TriggerMessage", payload)
         status = _status(answer)
         return {
-            "message": f"Trigger of {data.requestedMessage} {_WORDS.get(status, status)}",
+            "message": f"Trigger of {data.requestedMessage} {_said(status)}",
             "chargeBoxId": charge_box_id,
             "requestedMessage": data.requestedMessage,
             "connectorId": data.connectorId,
@@ -228,7 +231,7 @@ def commands_blueprint(
         )
         status = _status(answer)
         return {
-            "message": f"Change to {data.type} {_WORDS.get(status, status)}",
+            "message": f"Change to {data.type} {_said(status)}",
             "chargeBoxId": charge_box_id,
             "connectorId": data.connectorId,
             "type": data.type,
@@ -261,7 +264,7 @@ def commands_blueprint(
         )
         status = _status(answer)
         return {
-            "message": f"Change of {data.key} {_WORDS.get(status, status)}",
+            "message": f"Change of {data.key} {_said(status)}",
             "chargeBoxId": charge_box_id,
             "key": data.key,
             "value": data.value,

@@ -23,7 +23,7 @@ from capacitor_edge.app.serve import database_path, serve
 from capacitor_edge.build_info import build_info
 from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.ids import new_id
-from capacitor_edge.domain.keys import DEFAULT_ORGANISATION, generate_key
+from capacitor_edge.domain.keys import DEFAULT_ORGANISATION, NewKey, generate_key
 from capacitor_edge.settings import CONFIG_ENV, Settings, SettingsError, load_settings
 from capacitor_edge.simulator import command as simulate_command
 from capacitor_edge.storage import keys as key_rows
@@ -187,14 +187,13 @@ def _first_leaf(error: BaseException) -> BaseException:
     return error
 
 
-def run_keys_create(settings: Settings, name: str, org: str) -> int:
-    """Create a key straight in the database: SQLite's locking makes this safe while the server
-    runs (WAL, busy timeout), and the server finds new keys on their first use."""
-    # 0700: the database holds key hashes and the first API key sits beside it.
-    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    conn = connect(database_path(settings))
+def create_key(database: Path, name: str, org: str) -> NewKey:
+    """Create an API key for organisation ``org`` (created if new) straight in the database:
+    SQLite's locking makes this safe while the server runs (WAL, busy timeout), and the server
+    finds new keys on their first use. Blocking."""
+    conn = connect(database)
     try:
-        migrate_with_backup(conn, database_path(settings))
+        migrate_with_backup(conn, database)
         now = iso_z(SystemClock().now())
         key = generate_key()
         conn.execute("BEGIN IMMEDIATE")
@@ -215,6 +214,13 @@ def run_keys_create(settings: Settings, name: str, org: str) -> int:
             raise
     finally:
         conn.close()
+    return key
+
+
+def run_keys_create(settings: Settings, name: str, org: str) -> int:
+    # 0700: the database holds key hashes and the first API key sits beside it.
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    key = create_key(database_path(settings), name, org)
     print(f"created API key {key.key_id} ({name!r}) for organisation {org!r}; shown once:")
     print(key.secret)
     return 0

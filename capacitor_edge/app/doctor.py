@@ -20,8 +20,8 @@ from pathlib import Path
 from capacitor_edge.app.lock import LOCK_FILE, is_locked
 from capacitor_edge.app.serve import INITIAL_KEY_FILE, database_path
 from capacitor_edge.settings import HostPort, Settings
-from capacitor_edge.storage.backups import integrity_errors
-from capacitor_edge.storage.migrations import MIGRATIONS, schema_version
+from capacitor_edge.storage.backups import inspect_read_only
+from capacitor_edge.storage.migrations import MIGRATIONS
 
 
 @dataclass
@@ -99,12 +99,7 @@ def check_database(settings: Settings, report: Report) -> None:
         report.warn(f"no database at {database} yet; `serve` creates it on first start")
         return
     try:
-        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
-        try:
-            errors = integrity_errors(conn)
-            version = schema_version(conn)
-        finally:
-            conn.close()
+        errors, version = inspect_read_only(database)
     except sqlite3.DatabaseError as error:
         report.fail(
             f"database {database} cannot be read ({error}): restore a backup with "

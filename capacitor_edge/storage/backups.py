@@ -76,18 +76,23 @@ def integrity_errors(conn: sqlite3.Connection) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+def inspect_read_only(path: Path) -> tuple[list[str], int]:
+    """(integrity errors, schema version) of the database at ``path``, opened read-only (it may
+    be in use). Raises ``sqlite3.DatabaseError`` if it is no SQLite database."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10.0)
+    try:
+        return integrity_errors(conn), schema_version(conn)
+    finally:
+        conn.close()
+
+
 def check_restorable(path: Path) -> int:
     """Check that ``path`` is a sound capacitor-edge database this version can run; return its
     schema version. Raises :class:`NotADatabase` or :class:`DatabaseTooNew`."""
     if not path.is_file():
         raise NotADatabase(f"{path} is not a file")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            errors = integrity_errors(conn)
-            version = schema_version(conn)
-        finally:
-            conn.close()
+        errors, version = inspect_read_only(path)
     except sqlite3.DatabaseError as error:
         raise NotADatabase(f"{path} is not an SQLite database: {error}") from None
     if errors:

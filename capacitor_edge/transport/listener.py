@@ -269,7 +269,7 @@ class OcppListener:
         if not offered:
             # OCPP-J 1.6 §3.1.2: a connection without the subprotocol is accepted and then
             # closed as a protocol error, so the charger's log says why.
-            await self._messages.refused(
+            await self._record_refusal(
                 charge_box_id, charger.org_id, remote, "no subprotocol offered"
             )
             ws = await self._accept(request, None, charger, remote)
@@ -292,9 +292,9 @@ class OcppListener:
         try:
             return await request.accept(subprotocol)
         except HandshakeFailed as failed:
-            reason = str(failed)[:200]
-            log.info("refused %r from %s: %s", charger.charge_box_id, remote, reason)
-            await self._messages.refused(charger.charge_box_id, charger.org_id, remote, reason)
+            await self._record_refusal(
+                charger.charge_box_id, charger.org_id, remote, str(failed)[:200]
+            )
             return None
 
     async def _refuse(
@@ -307,6 +307,14 @@ class OcppListener:
         reason: str,
         headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
+        # Recorded before the charger hears the answer, so the record is there when it looks.
+        await self._record_refusal(charge_box_id, org_id, remote, reason)
+        await request.reject(status, reason.encode(), headers)
+
+    async def _record_refusal(
+        self, charge_box_id: str, org_id: str | None, remote: str, reason: str
+    ) -> None:
+        """Log a refused (or refused-after-accepting) connection and record the attempt."""
         log.info(
             "refused %r from %s: %s",
             charge_box_id,
@@ -314,9 +322,7 @@ class OcppListener:
             reason,
             extra={"chargeBoxId": charge_box_id} if charge_box_id else None,
         )
-        # Recorded before the charger hears the answer, so the record is there when it looks.
         await self._messages.refused(charge_box_id, org_id, remote, reason)
-        await request.reject(status, reason.encode(), headers)
 
     async def _run_session(self, ws: WebSocket, charger: ChargerIdentity, remote: str) -> None:
         session = OcppSession(self._schemas, self._handled)
