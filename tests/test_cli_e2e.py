@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sqlite3
 import stat
-import subprocess
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import httpx
@@ -20,16 +16,17 @@ import trio
 
 from capacitor_edge import __version__
 from capacitor_edge.storage.migrations import MIGRATIONS, apply_migrations
+from tests.support.server_process import ServerProcess, capacitor_edge_command
 
 START_TIMEOUT_S = 30.0
 #: DESIGN.md / shutdown_timeout_s: the process is gone within 3 s of SIGTERM.
 STOP_TIMEOUT_S = 3.0
-READY = re.compile(rb"capacitor-edge ready: REST (http://127\.0\.0\.1:\d+), OCPP (\S+)")
 KEY = re.compile(r"^cap_live_[A-Za-z0-9_-]{32}$")
 
 
 def cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "capacitor_edge", *args]
+    """The CLI under test (the built binary in CI) with ``args``."""
+    return [*capacitor_edge_command(), *args]
 
 
 def clean_env() -> dict[str, str]:
@@ -37,87 +34,9 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CAPACITOR_EDGE_")}
 
 
-@dataclass
-class Output:
-    """Everything a pipe has produced so far, with a way to wait for a pattern in it."""
-
-    data: bytearray = field(default_factory=bytearray)
-    changed: trio.Event = field(default_factory=trio.Event)
-    closed: bool = False
-
-    async def collect(self, stream: trio.abc.ReceiveStream) -> None:
-        try:
-            async for chunk in stream:
-                self.data += chunk
-                self.changed.set()
-                self.changed = trio.Event()
-        finally:
-            self.closed = True
-            self.changed.set()
-
-    async def wait_for(self, pattern: re.Pattern[bytes]) -> re.Match[bytes]:
-        while True:
-            match = pattern.search(self.data)
-            if match is not None:
-                return match
-            if self.closed:
-                raise AssertionError(f"stream closed before {pattern.pattern!r}: {self.text()}")
-            await self.changed.wait()
-
-    def text(self) -> str:
-        return self.data.decode("utf-8", "replace")
-
-
-@dataclass
-class Server:
-    process: trio.Process
-    stdout: Output
-    stderr: Output
-    http_url: str
-    data_dir: Path
-
-    async def stop(self) -> int:
-        """SIGTERM, then the exit code (bounded by the 3 s the design promises)."""
-        self.process.send_signal(signal.SIGTERM)
-        with trio.fail_after(STOP_TIMEOUT_S):
-            return await self.process.wait()
-
-
-@asynccontextmanager
-async def running_server(data_dir: Path, *extra: str) -> AsyncIterator[Server]:
-    """``capacitor-edge serve`` on 127.0.0.1 port 0, ready; killed on exit if still running."""
-    stdout, stderr = Output(), Output()
-    async with trio.open_nursery() as nursery:
-        process = await trio.lowlevel.open_process(
-            cli(
-                "serve",
-                "--data-dir",
-                str(data_dir),
-                "--http",
-                "127.0.0.1:0",
-                "--ocpp",
-                "127.0.0.1:0",
-                *extra,
-            ),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=clean_env(),
-            cwd=data_dir.parent,
-        )
-        try:
-            assert process.stdout is not None
-            assert process.stderr is not None
-            nursery.start_soon(stdout.collect, process.stdout)
-            nursery.start_soon(stderr.collect, process.stderr)
-            with trio.fail_after(START_TIMEOUT_S):
-                ready = await stderr.wait_for(READY)
-            yield Server(process, stdout, stderr, ready.group(1).decode(), data_dir)
-        finally:
-            if process.returncode is None:
-                process.kill()
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
-                    await process.wait()
+def running_server(data_dir: Path) -> AbstractAsyncContextManager[ServerProcess]:
+    """``capacitor-edge serve`` on 127.0.0.1 port 0, ready, without any setting from here."""
+    return ServerProcess.start(data_dir, start_timeout=START_TIMEOUT_S, env=clean_env())
 
 
 async def test_serve_register_list_get_delete_then_sigterm(tmp_path: Path) -> None:
@@ -128,7 +47,7 @@ async def test_serve_register_list_get_delete_then_sigterm(tmp_path: Path) -> No
         key = key_file.read_text().strip()
         assert KEY.match(key)
         with trio.fail_after(START_TIMEOUT_S):
-            await server.stdout.wait_for(re.compile(re.escape(key.encode())))
+            await server.wait_for_stdout(re.escape(key))
 
         with trio.fail_after(10):
             async with httpx.AsyncClient(
@@ -152,8 +71,8 @@ async def test_serve_register_list_get_delete_then_sigterm(tmp_path: Path) -> No
         assert deleted.status_code == 200
         assert after.status_code == 404
 
-        assert await server.stop() == 0, server.stderr.text()
-    assert "Traceback" not in server.stderr.text()
+        assert await server.terminate(within=STOP_TIMEOUT_S) == 0, server.stderr_text()
+    assert "Traceback" not in server.stderr_text()
 
 
 async def test_sigterm_with_an_idle_keep_alive_connection(tmp_path: Path) -> None:
@@ -167,8 +86,8 @@ async def test_sigterm_with_an_idle_keep_alive_connection(tmp_path: Path) -> Non
                 response = await client.get("/api/v1/chargers")
             assert response.status_code == 200
             # The connection stays open and idle in the client's pool while the server stops.
-            code = await server.stop()
-        assert code == 0, server.stderr.text()
+            code = await server.terminate(within=STOP_TIMEOUT_S)
+        assert code == 0, server.stderr_text()
 
 
 async def test_restart_keeps_data_and_does_not_make_a_new_key(tmp_path: Path) -> None:
@@ -181,7 +100,7 @@ async def test_restart_keeps_data_and_does_not_make_a_new_key(tmp_path: Path) ->
             ) as client:
                 created = await client.post("/api/v1/chargers", json={"chargeBoxId": "KEEP"})
         assert created.status_code == 201
-        assert await server.stop() == 0
+        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
     async with running_server(data_dir) as server:
         with trio.fail_after(10):
             async with httpx.AsyncClient(
@@ -189,8 +108,8 @@ async def test_restart_keeps_data_and_does_not_make_a_new_key(tmp_path: Path) ->
             ) as client:
                 listed = (await client.get("/api/v1/chargers")).json()
         assert [c["chargeBoxId"] for c in listed["chargers"]] == ["KEEP"]
-        assert await server.stop() == 0
-    assert key not in server.stdout.text(), "the first key is shown only on the first run"
+        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
+    assert key not in server.stdout.decode(), "the first key is shown only on the first run"
     assert (data_dir / "initial-api-key").read_text().strip() == key
 
 
@@ -228,13 +147,17 @@ async def test_keys_create_while_serving(tmp_path: Path) -> None:
             "chargers": [],
             "pagination": {"total": 0, "limit": 50, "offset": 0},
         }
-        assert await server.stop() == 0
+        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
 
 
 async def test_version() -> None:
+    """From source (the built binary's version line is checked in test_binary.py)."""
     with trio.fail_after(START_TIMEOUT_S):
         result = await trio.run_process(
-            cli("--version"), capture_stdout=True, capture_stderr=True, env=clean_env()
+            [sys.executable, "-m", "capacitor_edge", "--version"],
+            capture_stdout=True,
+            capture_stderr=True,
+            env=clean_env(),
         )
     first, build = result.stdout.decode().strip().splitlines()
     assert first == f"capacitor-edge {__version__}"

@@ -54,7 +54,7 @@ class ServerProcess:
     stdout: bytearray = field(default_factory=bytearray)
     stderr: bytearray = field(default_factory=bytearray)
     _ready: trio.Event = field(default_factory=trio.Event)
-    _stderr_changed: trio.Event = field(default_factory=trio.Event)
+    _output_changed: trio.Event = field(default_factory=trio.Event)
 
     @property
     def api_key(self) -> str:
@@ -69,9 +69,8 @@ class ServerProcess:
     async def _pump(self, stream: trio.abc.ReceiveStream, sink: bytearray, watch: bool) -> None:
         async for chunk in stream:
             sink.extend(chunk)
-            if watch:
-                self._stderr_changed.set()
-                self._stderr_changed = trio.Event()
+            self._output_changed.set()
+            self._output_changed = trio.Event()
             if watch and not self._ready.is_set():
                 match = READY.search(sink.decode(errors="replace"))
                 if match:
@@ -80,13 +79,20 @@ class ServerProcess:
 
     async def wait_for_stderr(self, pattern: str) -> re.Match[str]:
         """Wait until ``pattern`` (a regex) appears in stderr (bound it with trio.fail_after)."""
+        return await self._wait_for(pattern, self.stderr)
+
+    async def wait_for_stdout(self, pattern: str) -> re.Match[str]:
+        """Wait until ``pattern`` (a regex) appears in stdout (bound it with trio.fail_after)."""
+        return await self._wait_for(pattern, self.stdout)
+
+    async def _wait_for(self, pattern: str, output: bytearray) -> re.Match[str]:
         while True:
-            match = re.search(pattern, self.stderr_text())
+            match = re.search(pattern, output.decode(errors="replace"))
             if match is not None:
                 return match
             if self.process.returncode is not None:
                 raise AssertionError(f"exited before {pattern!r}: {self.stderr_text()}")
-            await self._stderr_changed.wait()
+            await self._output_changed.wait()
 
     async def terminate(self, *, within: float = 3.0) -> int:
         """SIGTERM, and the exit code, which must come within ``within`` seconds."""
