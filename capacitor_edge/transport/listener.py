@@ -235,7 +235,7 @@ class OcppListener:
                     remote=remote,
                     tls=facts.tls,
                     client_cn=facts.client_cn,
-                    basic=basic_credentials(request.headers),
+                    basic=basic_credentials(request.authorization),
                 ),
             )
             if refusal is not None:

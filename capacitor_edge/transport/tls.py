@@ -66,19 +66,17 @@ def client_common_name(peer_certificate: dict[str, Any] | None) -> str | None:
     return names[0] if len(names) == 1 else None
 
 
-def basic_credentials(headers: list[tuple[bytes, bytes]]) -> tuple[str, str] | None:
-    """(user, password) of an ``Authorization: Basic`` header (RFC 7617), or None if there is
-    no such header or it cannot be read."""
-    for name, value in headers:
-        if name.lower() != b"authorization":
-            continue
-        scheme, _, token = value.strip().partition(b" ")
-        if scheme.lower() != b"basic":
-            return None
-        try:
-            decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        user, sep, password = decoded.partition(":")
-        return (user, password) if sep else None
-    return None
+def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """(user, password) of an ``Authorization: Basic`` header value (RFC 7617), or None if
+    there is no such header or it cannot be read."""
+    if authorization is None:
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        decoded = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    user, sep, password = decoded.partition(":")
+    return (user, password) if sep else None

@@ -235,10 +235,8 @@ class UpgradeRequest:
         self._protocol = protocol
         self._request = request
         self.path = request.path
-        self.headers: list[tuple[bytes, bytes]] = [
-            (name.encode("latin-1"), value.encode("latin-1"))
-            for name, value in request.headers.raw_items()
-        ]
+        #: The first ``Authorization`` header's value, if any (HTTP Basic for profiles 1-2).
+        self.authorization = next(iter(request.headers.get_all("Authorization")), None)
         self.proposed_subprotocols = [
             offered.strip()
             for value in request.headers.get_all("Sec-WebSocket-Protocol")

@@ -188,8 +188,11 @@ async def test_no_subprotocol_and_a_refusal_with_headers() -> None:
 async def test_requests_that_are_no_upgrade() -> None:
     with trio.fail_after(5):
         client_stream, server_stream = trio.testing.memory_stream_pair()
-        await client_stream.send_all(b"GET /ocpp/CP-1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        await client_stream.send_all(
+            b"GET /ocpp/CP-1 HTTP/1.1\r\nHost: x\r\nauthorization: Basic abc\r\n\r\n"
+        )
         request = await read_upgrade_request(server_stream, max_message_bytes=LIMIT)
+        assert request.authorization == "Basic abc"  # header names are case-insensitive
         with pytest.raises(HandshakeFailed):
             await request.accept("ocpp1.6")
         answer = await client_stream.receive_some(65536)
