@@ -93,7 +93,7 @@ async def test_serve_register_boot_backup_and_sigterm(tmp_path: Path) -> None:
                 assert result.returncode == 0
 
                 # No idle keep-alive connection left open here: tests/test_shutdown.py covers
-                # that case (it holds the exit back for shutdown_timeout_s, see the README).
+                # that case (it holds the exit back for shutdown_timeout_s, see docs/installing.md).
                 await api.aclose()
                 assert await server.terminate() == 0
                 closed = await charger.next_event("closed")
