@@ -8,6 +8,7 @@ import re
 import sqlite3
 import stat
 import sys
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
@@ -16,11 +17,12 @@ import trio
 
 from capacitor_edge import __version__
 from capacitor_edge.storage.migrations import MIGRATIONS, apply_migrations
-from tests.support.server_process import ServerProcess, capacitor_edge_command
+from tests.support.server_process import STOP_BOUND_S, ServerProcess, capacitor_edge_command
 
 START_TIMEOUT_S = 30.0
-#: DESIGN.md / shutdown_timeout_s: the process is gone within 3 s of SIGTERM.
-STOP_TIMEOUT_S = 3.0
+#: Far above the server's exit bound in tests (STOP_BOUND_S): a test that ends within that bound
+#: did not wait for this timeout.
+SHUTDOWN_TIMEOUT_S = 3 * STOP_BOUND_S
 KEY = re.compile(r"^cap_live_[A-Za-z0-9_-]{32}$")
 
 
@@ -34,9 +36,11 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("CAPACITOR_EDGE_")}
 
 
-def running_server(data_dir: Path) -> AbstractAsyncContextManager[ServerProcess]:
+def running_server(
+    data_dir: Path, extra_args: Sequence[str] = ()
+) -> AbstractAsyncContextManager[ServerProcess]:
     """``capacitor-edge serve`` on 127.0.0.1 port 0, ready, without any setting from here."""
-    return ServerProcess.start(data_dir, start_timeout=START_TIMEOUT_S, env=clean_env())
+    return ServerProcess.start(data_dir, extra_args, start_timeout=START_TIMEOUT_S, env=clean_env())
 
 
 async def test_serve_register_list_get_delete_then_sigterm(tmp_path: Path) -> None:
@@ -71,13 +75,18 @@ async def test_serve_register_list_get_delete_then_sigterm(tmp_path: Path) -> No
         assert deleted.status_code == 200
         assert after.status_code == 404
 
-        assert await server.terminate(within=STOP_TIMEOUT_S) == 0, server.stderr_text()
+        assert await server.terminate() == 0, server.stderr_text()
     assert "Traceback" not in server.stderr_text()
 
 
 async def test_sigterm_with_an_idle_keep_alive_connection(tmp_path: Path) -> None:
+    """An idle keep-alive connection does not hold the exit back until the graceful timeout
+    (it did, before the shielded sends): that timeout is set to far more than terminate's
+    bound, so waiting for it fails the test, however loaded the machine."""
     data_dir = tmp_path / "data"
-    async with running_server(data_dir) as server:
+    config = tmp_path / "capacitor.toml"
+    config.write_text(f"shutdown_timeout_s = {SHUTDOWN_TIMEOUT_S}\n")
+    async with running_server(data_dir, ["--config", str(config)]) as server:
         key = (data_dir / "initial-api-key").read_text().strip()
         async with httpx.AsyncClient(
             base_url=server.http_url, headers={"X-API-Key": key}
@@ -86,7 +95,7 @@ async def test_sigterm_with_an_idle_keep_alive_connection(tmp_path: Path) -> Non
                 response = await client.get("/api/v1/chargers")
             assert response.status_code == 200
             # The connection stays open and idle in the client's pool while the server stops.
-            code = await server.terminate(within=STOP_TIMEOUT_S)
+            code = await server.terminate()
         assert code == 0, server.stderr_text()
 
 
@@ -100,7 +109,7 @@ async def test_restart_keeps_data_and_does_not_make_a_new_key(tmp_path: Path) ->
             ) as client:
                 created = await client.post("/api/v1/chargers", json={"chargeBoxId": "KEEP"})
         assert created.status_code == 201
-        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
+        assert await server.terminate() == 0
     async with running_server(data_dir) as server:
         with trio.fail_after(10):
             async with httpx.AsyncClient(
@@ -108,7 +117,7 @@ async def test_restart_keeps_data_and_does_not_make_a_new_key(tmp_path: Path) ->
             ) as client:
                 listed = (await client.get("/api/v1/chargers")).json()
         assert [c["chargeBoxId"] for c in listed["chargers"]] == ["KEEP"]
-        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
+        assert await server.terminate() == 0
     assert key not in server.stdout.decode(), "the first key is shown only on the first run"
     assert (data_dir / "initial-api-key").read_text().strip() == key
 
@@ -147,7 +156,7 @@ async def test_keys_create_while_serving(tmp_path: Path) -> None:
             "chargers": [],
             "pagination": {"total": 0, "limit": 50, "offset": 0},
         }
-        assert await server.terminate(within=STOP_TIMEOUT_S) == 0
+        assert await server.terminate() == 0
 
 
 async def test_version() -> None:

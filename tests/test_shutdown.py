@@ -18,11 +18,13 @@ import trio
 
 from tests.ocpp.test_interop import BOOT
 from tests.support.charger_process import ChargerProcess
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import STOP_BOUND_S, ServerProcess
 
 pytestmark = pytest.mark.slow
 
-STOP_WITHIN_S = 3.0
+#: Far above the bound the test gives the exit (STOP_BOUND_S): exiting within that bound shows
+#: the box did not wait for this timeout, with idle keep-alive connections and chargers open.
+SHUTDOWN_TIMEOUT_S = 3 * STOP_BOUND_S
 
 
 async def read_until(stream: trio.SocketStream, marker: bytes) -> bytes:
@@ -51,7 +53,9 @@ async def test_sigterm_closes_chargers_1001_finishes_requests_commits_and_exits_
 ) -> None:
     data_dir = tmp_path / "data"
     with trio.fail_after(90):
-        async with ServerProcess.start(data_dir) as server:
+        config = tmp_path / "capacitor.toml"
+        config.write_text(f"shutdown_timeout_s = {SHUTDOWN_TIMEOUT_S}\n")
+        async with ServerProcess.start(data_dir, ["--config", str(config)]) as server:
             headers = {"X-API-Key": server.api_key}
             async with httpx.AsyncClient(base_url=server.http_url, headers=headers) as api:
                 created = await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
@@ -86,7 +90,6 @@ async def test_sigterm_closes_chargers_1001_finishes_requests_commits_and_exits_
                     )
                     assert b" 100 " in await read_until(raw, b"\r\n\r\n")
 
-                    started = trio.current_time()
                     server.process.send_signal(signal.SIGTERM)
                     await server.wait_for_stderr("shutting down")
 
@@ -105,10 +108,9 @@ async def test_sigterm_closes_chargers_1001_finishes_requests_commits_and_exits_
                     closed = await charger.next_event("closed")
                     assert closed["code"] == 1001, closed
 
-                    with trio.fail_after(STOP_WITHIN_S):
+                    with trio.fail_after(STOP_BOUND_S):
                         code = await server.process.wait()
                     assert code == 0, server.stderr_text()
-                    assert trio.current_time() - started < STOP_WITHIN_S
 
     db = sqlite3.connect(data_dir / "capacitor.db")
     try:

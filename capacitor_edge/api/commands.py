@@ -2,8 +2,10 @@
 
 Each endpoint sends one CALL through the charger's one-outstanding-call queue and answers with
 the charger's real answer: 200 (or 202 for remote start/stop accepted) with ``status`` in lower
-snake case, 503 when the charger is not connected, 504 when it does not answer in time, 502
-when it answers with a CALLERROR. A ``rejected`` is a successful request, not an error.
+snake case, 503 when the charger is not connected (nothing was sent), 504 when it does not
+answer in time, 502 when it answers with a CALLERROR (``CHARGER_ERROR``) or closes its connection
+after the CALL went out and before answering (``CHARGER_CONNECTION_LOST``: it may have been carried
+out). A ``rejected`` is a successful request, not an error.
 """
 
 from __future__ import annotations
@@ -85,14 +87,16 @@ def commands_blueprint(
 ) -> Blueprint:
     bp = Blueprint("commands", __name__)
 
-    async def remote_start(charge_box_id: str, connector_id: int, id_tag: str, wait: float) -> Any:
+    async def remote_start(
+        charge_box_id: str, connector_id: int | None, id_tag: str, wait: float
+    ) -> Any:
         outcome = await commands.remote_start(
             principal(), charge_box_id, connector_id, id_tag, wait
         )
         body: dict[str, Any] = {
             "message": f"Remote start {_said(outcome.status)}",
             "chargeBoxId": charge_box_id,
-            "connectorId": connector_id,
+            "connectorId": outcome.connector_id,
             "idTag": id_tag,
             "status": outcome.status,
             "transactionId": outcome.transaction_id,
@@ -116,7 +120,8 @@ def commands_blueprint(
     async def remote_start_on_charger(
         charge_box_id: str, data: RemoteStart, query_args: WaitQuery
     ) -> Any:
-        """RemoteStartTransaction; `?wait=S` (≤ 60) waits for the charger's StartTransaction."""
+        """RemoteStartTransaction; `?wait=S` (≤ 60) waits for the charger's StartTransaction.
+        Without `connectorId` the charger picks the connector."""
         return await remote_start(charge_box_id, data.connectorId, data.idTag, query_args.wait)
 
     @bp.post("/transactions/start")
@@ -125,7 +130,7 @@ def commands_blueprint(
     @validate_request(StartTransactionRequest)
     async def start_transaction(data: StartTransactionRequest, query_args: WaitQuery) -> Any:
         """RemoteStartTransaction with the charger in the body; idTag defaults to the
-        `default_remote_id_tag` setting."""
+        `default_remote_id_tag` setting; without `connectorId` the charger picks one."""
         return await remote_start(
             data.chargeBoxId, data.connectorId, data.idTag or default_id_tag, query_args.wait
         )

@@ -12,6 +12,7 @@ from quart_schema import RequestSchemaValidationError
 from werkzeug.exceptions import HTTPException
 
 from capacitor_edge.domain.errors import (
+    ChargerConnectionLost,
     ChargerFailed,
     ChargerTimeout,
     ChargerUnavailable,
@@ -85,6 +86,12 @@ def install_error_handlers(app: Quart) -> None:
     @app.errorhandler(ChargerTimeout)
     async def charger_timeout(error: ChargerTimeout) -> Any:
         return error_response(504, error.code, error.message)
+
+    @app.errorhandler(ChargerConnectionLost)
+    async def charger_connection_lost(error: ChargerConnectionLost) -> Any:
+        # 502 like a proxy whose upstream closed before answering; the code tells it apart
+        # from a CALLERROR, and the message says the command may have been carried out.
+        return error_response(502, error.code, error.message)
 
     @app.errorhandler(ChargerFailed)
     async def charger_failed(error: ChargerFailed) -> Any:

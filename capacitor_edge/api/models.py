@@ -149,13 +149,14 @@ ConnectorNumber = Annotated[int, Field(ge=1, le=1000, examples=[1])]
 
 
 class RemoteStart(StrictBody):
-    connectorId: ConnectorNumber
+    #: Optional as in OCPP 1.6 §6.33: without it the charger picks the connector.
+    connectorId: ConnectorNumber | None = None
     idTag: IdTagText
 
 
 class StartTransactionRequest(StrictBody):
     chargeBoxId: str = Field(min_length=1, max_length=48, examples=["CHARGER-001"])
-    connectorId: ConnectorNumber
+    connectorId: ConnectorNumber | None = None
     idTag: IdTagText | None = None
 
 

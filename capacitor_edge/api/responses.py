@@ -232,7 +232,8 @@ class MeterValueList(BaseModel):
 class RemoteStarted(BaseModel):
     message: str
     chargeBoxId: str
-    connectorId: int
+    #: null when the request named none and the charger has not started yet.
+    connectorId: int | None
     idTag: str
     status: str
     transactionId: int | None

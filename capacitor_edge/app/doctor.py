@@ -13,9 +13,10 @@ import socket
 import sqlite3
 import ssl
 import stat
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import httpx
 
 from capacitor_edge.app.lock import LOCK_FILE, is_locked
 from capacitor_edge.app.serve import INITIAL_KEY_FILE, database_path
@@ -128,7 +129,27 @@ def check_database(settings: Settings, report: Report) -> None:
         report.ok(f"database schema version {version} is current")
 
 
-def _health(bind: HostPort) -> bool:
+def _probe_context(settings: Settings) -> ssl.SSLContext:
+    """Trust exactly the box's own REST certificate (a leaf as trust anchor, so a site CA or a
+    self-signed certificate both work); the probe goes to a loopback address the certificate
+    need not name, so the host name is not checked. Unreadable files: verify nothing, the
+    /health answer still has to be ours."""
+    certificate = settings.http_certificate()
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    try:
+        if certificate is None:
+            raise OSError("no certificate")
+        context.load_verify_locations(cafile=certificate[0])
+        context.verify_flags |= ssl.VERIFY_X509_PARTIAL_CHAIN
+    except (OSError, ssl.SSLError):
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def _health(bind: HostPort, settings: Settings) -> bool:
+    """Whether the program on the REST port is a capacitor-edge: its ``GET /health`` answers
+    with our JSON, over HTTPS when ``http_tls`` is on (plain http to an HTTPS port fails)."""
     host = bind.host
     if host in {"0.0.0.0", ""}:
         host = "127.0.0.1"
@@ -136,14 +157,21 @@ def _health(bind: HostPort) -> bool:
         host = "::1"
     if ":" in host:
         host = f"[{host}]"
+    tls = settings.http_certificate() is not None
+    url = f"{'https' if tls else 'http'}://{host}:{bind.port}/health"
+    verify: ssl.SSLContext | bool = _probe_context(settings) if tls else False
     try:
-        with urllib.request.urlopen(f"http://{host}:{bind.port}/health", timeout=3) as answer:
-            return int(answer.status) == 200
-    except (OSError, ValueError):
+        with httpx.Client(verify=verify, timeout=3, trust_env=False) as client:
+            answer = client.get(url)
+        body = answer.json()
+    except (httpx.HTTPError, ValueError):
         return False
+    return isinstance(body, dict) and "status" in body
 
 
-def check_port(name: str, bind: HostPort, server_running: bool, report: Report) -> None:
+def check_port(
+    name: str, bind: HostPort, server_running: bool, report: Report, settings: Settings
+) -> None:
     if bind.port == 0:
         report.ok(f"{name} {bind}: port 0, the system picks a free port")
         return
@@ -159,7 +187,7 @@ def check_port(name: str, bind: HostPort, server_running: bool, report: Report) 
         probe.bind(address)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            if server_running and (name != "http" or _health(bind)):
+            if server_running and (name != "http" or _health(bind, settings)):
                 report.ok(f"{name} {bind}: in use by the running capacitor-edge")
             else:
                 report.fail(
@@ -244,11 +272,11 @@ def diagnose(settings: Settings) -> Report:
         running = False
     if running:
         report.ok(f"a capacitor-edge serve is running on this data dir (it holds {LOCK_FILE})")
-    check_port("http", settings.http, running, report)
-    check_port("ocpp", settings.ocpp, running, report)
+    check_port("http", settings.http, running, report, settings)
+    check_port("ocpp", settings.ocpp, running, report, settings)
     plain = getattr(settings, "ocpp_plain", None)
     if plain:
-        check_port("ocpp_plain", HostPort.parse(str(plain)), running, report)
+        check_port("ocpp_plain", HostPort.parse(str(plain)), running, report, settings)
     check_certificates(settings, report)
     return report
 

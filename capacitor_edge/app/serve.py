@@ -21,6 +21,7 @@ from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, ASGISendEven
 from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
+from capacitor_edge.app.addresses import address_warnings
 from capacitor_edge.app.limits import raise_open_files_limit
 from capacitor_edge.app.lock import holding_data_dir
 from capacitor_edge.app.systemd import Notifier
@@ -29,6 +30,7 @@ from capacitor_edge.domain.services import Services, build_services
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
 from capacitor_edge.transport.listener import serve_ocpp
+from capacitor_edge.transport.ports import CannotListen
 
 log = logging.getLogger("capacitor_edge")
 
@@ -142,7 +144,16 @@ async def run_http(
         )
 
     async with trio.open_nursery() as nursery:
-        binds: list[str] = await nursery.start(started_with_url)
+        try:
+            binds: list[str] = await nursery.start(started_with_url)
+        except* OSError as failed:
+            # Hypercorn binds before it reports started, so this is the bind failing; it comes
+            # wrapped in hypercorn's nurseries' groups.
+            error: BaseException = failed
+            while isinstance(error, BaseExceptionGroup):
+                error = error.exceptions[0]
+            assert isinstance(error, OSError)
+            raise CannotListen("http", str(settings.http), error) from None
         task_status.started(binds[0])
 
 
@@ -187,6 +198,8 @@ async def serve(
                 )
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
+                for warning in address_warnings(settings, http_url, ocpp_url):
+                    log.warning("%s", warning)
                 task_status.started(Endpoints(http_url, ocpp_url, services))
                 systemd.ready(f"REST {http_url}, OCPP {ocpp_url}")
                 await shutdown.wait()

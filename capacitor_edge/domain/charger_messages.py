@@ -237,7 +237,7 @@ class ChargerMessages:
             )
         )
         if remote is not None:
-            remote.resolve(transaction_id)
+            remote.resolve(transaction_id, payload["connectorId"])
         return {"transactionId": transaction_id, "idTagInfo": info}
 
     async def stop_transaction(

@@ -12,6 +12,7 @@ import trio
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import (
+    ChargerConnectionLost,
     ChargerFailed,
     ChargerTimeout,
     ChargerUnavailable,
@@ -23,13 +24,14 @@ from capacitor_edge.domain.errors import (
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import (
     ChargerCallError,
+    ChargerCallLost,
     ChargerCallTimeout,
     ChargerNotConnected,
     LiveChargers,
 )
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.secrets import redact_payload, redact_value
-from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
+from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 from capacitor_edge.storage.transactions import TransactionStore
 
@@ -52,6 +54,8 @@ def snake_status(status: str) -> str:
 class RemoteStartOutcome:
     status: str  # the charger's answer, snake case
     transaction_id: int | None
+    #: The connector named in the request, else the one the charger started on, once known.
+    connector_id: int | None
 
 
 class Commands:
@@ -109,6 +113,9 @@ class Commands:
         except ChargerTimeout:
             outcome = "timeout"
             raise
+        except ChargerConnectionLost:
+            outcome = "connection_lost"
+            raise
         except ChargerFailed as failed:
             outcome = "call_error"
             error = (failed.charger_code, failed.charger_description)
@@ -145,6 +152,11 @@ class Commands:
             raise Invalid("body", str(bad)) from None
         except ChargerNotConnected:
             raise ChargerUnavailable(f"Charger {charge_box_id} is not connected") from None
+        except ChargerCallLost:
+            raise ChargerConnectionLost(
+                f"{action} was sent to {charge_box_id}, then the connection was lost before it "
+                "answered; it may have been carried out"
+            ) from None
         except ChargerCallTimeout:
             raise ChargerTimeout(
                 f"Charger {charge_box_id} did not answer {action} within {self._call_timeout_s:g} s"
@@ -161,47 +173,59 @@ class Commands:
         self,
         principal: Principal,
         charge_box_id: str,
-        connector_id: int,
+        connector_id: int | None,
         id_tag: str,
         wait_s: float,
     ) -> RemoteStartOutcome:
         """RemoteStartTransaction (OCPP 1.6 §5.11), refused with CONNECTOR_BUSY before anything
-        is sent when the connector cannot start; with ``wait_s`` waits for the StartTransaction
-        the charger then sends."""
+        is sent when the named connector cannot start; with ``wait_s`` waits for the
+        StartTransaction the charger then sends. Without ``connector_id`` the charger picks the
+        connector (connectorId is optional, §6.33), so there is nothing to check beforehand."""
         found = await self._chargers.find_with_connectors(charge_box_id, principal.org_id)
         if found is None:
             raise NotFound(f"Charger {charge_box_id} not found")
         charger, connectors = found
         if self._live.get(charger.charge_box_id) is None:
             raise ChargerUnavailable(f"Charger {charge_box_id} is not connected")
-        statuses = {c.connector_id: c.status for c in connectors}
-        active = await self._transactions.active_by_connector(charger.seq)
-        if connector_id in active:
-            raise ConnectorBusy(
-                f"Connector {connector_id} of {charge_box_id} is in transaction "
-                f"{active[connector_id]}"
-            )
-        status = statuses.get(connector_id)
-        if status in BUSY_STATES:
-            raise ConnectorBusy(f"Connector {connector_id} of {charge_box_id} is {status}")
+        if connector_id is not None:
+            await self._refuse_busy(charger, connectors, connector_id)
         pending = self._remote_starts.expect(charger.seq, connector_id, id_tag)
+        payload: dict[str, Any] = {"idTag": id_tag}
+        if connector_id is not None:
+            payload["connectorId"] = connector_id
         try:
-            answer = await self._send(
-                principal,
-                charger,
-                "RemoteStartTransaction",
-                {"connectorId": connector_id, "idTag": id_tag},
-            )
+            answer = await self._send(principal, charger, "RemoteStartTransaction", payload)
+        except ChargerConnectionLost:
+            # Kept: the charger may have accepted before it went away, and its StartTransaction
+            # (after it reconnects) should still count as remotely started.
+            raise
         except BaseException:
             self._remote_starts.cancel(pending)
             raise
         if answer.get("status") != "Accepted":
             self._remote_starts.cancel(pending)
-            return RemoteStartOutcome(snake_status(str(answer.get("status"))), None)
+            return RemoteStartOutcome(snake_status(str(answer.get("status"))), None, connector_id)
         if wait_s > 0:
             with trio.move_on_after(min(wait_s, MAX_WAIT_S)):
                 await pending.started.wait()
-        return RemoteStartOutcome("accepted", pending.transaction_id)
+        return RemoteStartOutcome(
+            "accepted", pending.transaction_id, connector_id or pending.started_on
+        )
+
+    async def _refuse_busy(
+        self, charger: ChargerRecord, connectors: list[ConnectorStatus], connector_id: int
+    ) -> None:
+        """CONNECTOR_BUSY when the connector is in a transaction or in a state that cannot
+        start one."""
+        active = await self._transactions.active_by_connector(charger.seq)
+        if connector_id in active:
+            raise ConnectorBusy(
+                f"Connector {connector_id} of {charger.charge_box_id} is in transaction "
+                f"{active[connector_id]}"
+            )
+        status = {c.connector_id: c.status for c in connectors}.get(connector_id)
+        if status in BUSY_STATES:
+            raise ConnectorBusy(f"Connector {connector_id} of {charger.charge_box_id} is {status}")
 
     async def remote_stop(self, principal: Principal, transaction_id: int) -> tuple[str, str]:
         """RemoteStopTransaction (OCPP 1.6 §5.12); returns (chargeBoxId, the charger's status)."""

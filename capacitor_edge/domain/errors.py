@@ -50,6 +50,14 @@ class ChargerTimeout(DomainError):
     code = "CHARGER_TIMEOUT"
 
 
+class ChargerConnectionLost(DomainError):
+    """The command went out, then the charger's connection ended before it answered (HTTP 502):
+    unlike "not connected", the charger may have carried it out, so a blind retry could do it
+    twice (a second reset)."""
+
+    code = "CHARGER_CONNECTION_LOST"
+
+
 class ChargerFailed(DomainError):
     """The charger answered with a CALLERROR (HTTP 502)."""
 

@@ -14,6 +14,11 @@ class ChargerNotConnected(Exception):
     """The charger has no live session (or lost it while a call was outstanding)."""
 
 
+class ChargerCallLost(Exception):
+    """The CALL went out on the wire, then the charger's session ended before it answered: the
+    charger may have carried it out (a Reset it acts on before its Reset.conf)."""
+
+
 class ChargerCallTimeout(Exception):
     """The charger did not answer a CSMS-initiated CALL in time."""
 
@@ -37,7 +42,8 @@ class ChargerLink(Protocol):
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send a CSMS-initiated CALL and return the charger's CALLRESULT payload.
 
-        Raises ChargerNotConnected, ChargerCallTimeout or ChargerCallError."""
+        Raises ChargerNotConnected (nothing was sent), ChargerCallLost (sent, then the
+        session ended unanswered), ChargerCallTimeout or ChargerCallError."""
         ...
 
 

@@ -18,7 +18,12 @@ import trio
 from capacitor_edge import metrics
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.errors import CallRejected
-from capacitor_edge.domain.live import ChargerCallError, ChargerCallTimeout, ChargerNotConnected
+from capacitor_edge.domain.live import (
+    ChargerCallError,
+    ChargerCallLost,
+    ChargerCallTimeout,
+    ChargerNotConnected,
+)
 from capacitor_edge.protocol import (
     ALL_ACTIONS,
     CallReceived,
@@ -156,7 +161,9 @@ class ChargerConnection:
                 )
                 raise ChargerCallTimeout(f"{self.charge_box_id} did not answer {action}")
             if outcome is None:
-                raise ChargerNotConnected(self.charge_box_id)
+                # The CALL is on the wire and the session ended unanswered: the charger may
+                # have acted on it (a Reset before its Reset.conf), unlike "not connected".
+                raise ChargerCallLost(f"{self.charge_box_id} closed before answering {action}")
             metrics.CSMS_CALL_SECONDS.labels(action).observe(trio.current_time() - started)
             if isinstance(outcome, ErrorReceived):
                 raise ChargerCallError(outcome.error_code, outcome.description)

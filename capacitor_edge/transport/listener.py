@@ -31,6 +31,7 @@ from capacitor_edge.protocol import OcppSession, SchemaRegistry
 from capacitor_edge.settings import HostPort
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
 from capacitor_edge.transport.keeper import LinkKeeper
+from capacitor_edge.transport.ports import open_listeners
 from capacitor_edge.transport.tls import (
     basic_credentials,
     client_common_name,
@@ -397,8 +398,8 @@ async def serve_ocpp(
     if tls and settings.ocpp_plain:
         ports.append((HostPort.parse(settings.ocpp_plain), listener.handle_stream))
     opened = [
-        (await trio.open_tcp_listeners(where.port, host=where.host), handler)
-        for where, handler in ports
+        (await open_listeners("ocpp" if i == 0 else "ocpp_plain", where), handler)
+        for i, (where, handler) in enumerate(ports)
     ]
     urls = [
         _listen_url("wss" if handler == listener.handle_tls_stream else "ws", where.host, found)

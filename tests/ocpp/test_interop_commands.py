@@ -130,11 +130,12 @@ async def test_rejections_callerrors_and_silence(tmp_path: Path) -> None:
             assert failed.status_code == 502
             assert failed.json()["error"]["code"] == "CHARGER_ERROR"
             assert failed.json()["error"]["chargerErrorCode"] == "NotSupported"
-            started = trio.current_time()
             silent = await post(api, "/trigger", {"requestedMessage": "Heartbeat"})
             assert silent.status_code == 504
-            assert silent.json()["error"]["code"] == "CHARGER_TIMEOUT"
-            assert trio.current_time() - started >= CALL_TIMEOUT_S
+            assert silent.json()["error"] == {
+                "code": "CHARGER_TIMEOUT",
+                "message": f"Charger CP-1 did not answer TriggerMessage within {CALL_TIMEOUT_S} s",
+            }
             # The next command still works, and gets its own answer, not the late one.
             await charger.respond({"TriggerMessage": {"status": "Rejected"}})
             after = await post(api, "/trigger", {"requestedMessage": "Heartbeat"})
