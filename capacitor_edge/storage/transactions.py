@@ -106,14 +106,18 @@ def insert_samples(
     transaction_id: int | None,
     samples: list[Sample],
     received_at: str,
+    *,
+    count_orphan: bool = True,
 ) -> bool:
-    """Store the samples; True if they named a transaction the charger was never given."""
+    """Store the samples; True if they named a transaction the charger was never given
+    (counted on the charger unless ``count_orphan`` is False: an orphan stop counts itself)."""
     claimed = None
     if transaction_id is not None and not _owns(conn, charger_seq, transaction_id):
         # A transactionId this charger was never given (another charger's, one not issued
         # yet, -1 or 0): keep the samples as orphans with the id they named, for staff, but
         # never let them touch someone else's session.
         claimed, transaction_id = transaction_id, None
+    if claimed is not None and count_orphan:
         conn.execute(
             "UPDATE chargers SET orphan_meter_values = orphan_meter_values + 1 WHERE seq = ?",
             (charger_seq,),
@@ -205,7 +209,9 @@ def stop_transaction(
         )
         if samples:
             # Connector unknown: 0, the charge point as a whole (OCPP 1.6 §4.7).
-            insert_samples(conn, charger_seq, 0, transaction_id, samples, received_at)
+            insert_samples(
+                conn, charger_seq, 0, transaction_id, samples, received_at, count_orphan=False
+            )
         return "orphan"
     # A second StopTransaction (simulators send it) changes nothing; but a stop the box
     # assumed at a reboot yields to the charger's own report when it arrives.
