@@ -1,7 +1,8 @@
 """The appliance's Prometheus metrics, served at ``GET /metrics``.
 
 One registry for the process, at the bottom layer so that transport, storage and the REST API
-can count what they do without importing each other (the domain counts nothing). Gauges that
+can count what they do without importing each other (the domain counts only the charger quirks
+it alone can see, e.g. timestamps without a zone). Gauges that
 describe state rather than events (connected chargers, active transactions) are set by the
 ``/metrics`` handler at scrape time from the live services, so they are never out of step.
 
@@ -123,6 +124,26 @@ CSMS_CALL_SECONDS = Histogram(
 CSMS_CALL_TIMEOUTS = Counter(
     "capacitor_edge_ocpp_csms_call_timeouts",
     "CSMS-initiated CALLs the charger did not answer within `call_timeout_s`, by action.",
+    ("action",),
+    registry=REGISTRY,
+)
+
+ZONELESS_TIMESTAMPS = Counter(
+    "capacitor_edge_ocpp_zoneless_timestamps",
+    "Timestamps chargers sent without a time zone (e.g. `2026-01-01T12:00:00`), accepted and "
+    "read as UTC. Each charger's own count is in its details (`quirks.zonelessTimestamps`).",
+    registry=REGISTRY,
+)
+CLOCK_SUSPECT_TIMESTAMPS = Counter(
+    "capacitor_edge_ocpp_clock_suspect_timestamps",
+    "StartTransaction/StopTransaction timestamps from a charger clock not set yet (before 2015, "
+    "or over a day ahead of the box): stored as sent, durations taken from the box's clock.",
+    registry=REGISTRY,
+)
+ORPHAN_MESSAGES = Counter(
+    "capacitor_edge_ocpp_orphan_messages",
+    "StopTransactions and MeterValues naming a transaction the box never gave that charger "
+    "(-1, 0, unknown or another charger's): answered and kept as orphans, by action.",
     ("action",),
     registry=REGISTRY,
 )

@@ -40,6 +40,7 @@ TRANSACTION_KEYS = [
     "stopReason",
     "remoteStarted",
     "authorizationStatus",
+    "clockSuspect",
 ]
 
 
@@ -102,6 +103,7 @@ async def test_one_transaction_active_then_completed(appliance: Appliance) -> No
                 "stopReason": None,
                 "remoteStarted": False,
                 "authorizationStatus": "Accepted",
+                "clockSuspect": False,
             }
 
             await stop(ws, transaction_id, 13457, "2026-02-06T11:52:59.999Z", reason="Remote")

@@ -113,6 +113,12 @@ def charger_details(details: ChargerDetails, url: str) -> dict[str, Any]:
         "firmwareStatusAt": charger.firmware_status_at,
         "diagnosticsStatus": charger.diagnostics_status,
         "diagnosticsStatusAt": charger.diagnostics_status_at,
+        "quirks": {
+            "zonelessTimestamps": charger.zoneless_timestamps,
+            "lastZonelessAt": charger.last_zoneless_at,
+            "orphanStops": charger.orphan_stops,
+            "orphanMeterValues": charger.orphan_meter_values,
+        },
     }
 
 

@@ -84,6 +84,22 @@ class Connector(BaseModel):
     transactionId: int | None
 
 
+class ChargerQuirks(BaseModel):
+    """What the charger sends that the box copes with, for staff to raise with its installer."""
+
+    zonelessTimestamps: int = Field(
+        description="Timestamps it sent without a time zone (accepted and read as UTC)"
+    )
+    lastZonelessAt: str | None = Field(description="When the box last received one")
+    orphanStops: int = Field(
+        description="StopTransactions for a transaction the box never gave it (-1, 0 or "
+        "unknown): answered and kept"
+    )
+    orphanMeterValues: int = Field(
+        description="MeterValues naming such a transaction: answered and kept, without one"
+    )
+
+
 class ChargerDetails(BaseModel):
     id: str
     chargeBoxId: str
@@ -109,6 +125,7 @@ class ChargerDetails(BaseModel):
     firmwareStatusAt: str | None
     diagnosticsStatus: str | None
     diagnosticsStatusAt: str | None
+    quirks: ChargerQuirks
 
 
 class Unregistered(BaseModel):
@@ -203,6 +220,11 @@ class Transaction(BaseModel):
     stopReason: str | None
     remoteStarted: bool
     authorizationStatus: str
+    clockSuspect: bool = Field(
+        description="The charger's clock looked unset when it sent startTime or stopTime (before "
+        "2015, or over a day ahead of the box): those are shown as sent, and durationMinutes "
+        "is measured between the times the box received the start and the stop."
+    )
 
 
 class TransactionList(BaseModel):

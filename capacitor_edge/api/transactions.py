@@ -37,6 +37,7 @@ CSV_COLUMNS = [
     "stopReason",
     "remoteStarted",
     "authorizationStatus",
+    "clockSuspect",
 ]
 
 
@@ -58,6 +59,7 @@ def present(item: TransactionView) -> dict[str, Any]:
         "stopReason": t.stop_reason,
         "remoteStarted": t.remote_started,
         "authorizationStatus": t.authorization_status,
+        "clockSuspect": t.clock_suspect,
     }
 
 

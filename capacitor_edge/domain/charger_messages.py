@@ -8,41 +8,32 @@ is only sent once the data is durable (group commit makes that cheap).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
-from capacitor_edge.clock import Clock, iso_z, parse_iso
+from capacitor_edge import metrics
+from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.authorization import Authorizer
-from capacitor_edge.domain.errors import CallRejected
 from capacitor_edge.domain.ids import new_id
+from capacitor_edge.domain.meter_samples import read_samples
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.secrets import redact_frame
+from capacitor_edge.domain.times import charger_time
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
-from capacitor_edge.storage.transactions import NewTransaction, Sample, TransactionStore
-
-#: OCPP 1.6 §7.31 SampledValue defaults.
-DEFAULT_MEASURAND = "Energy.Active.Import.Register"
-_WH_PER_UNIT = {"Wh": 1.0, "kWh": 1000.0, "varh": 1.0, "kvarh": 1000.0}
-
-
-def charger_time(text: str | None, fallback: str) -> str:
-    """A charger's timestamp in our format; ``fallback`` when absent or unreadable (the schema's
-    date-time check admits forms, e.g. nanoseconds, that Python does not parse)."""
-    if not text:
-        return fallback
-    try:
-        return iso_z(parse_iso(text))
-    except ValueError:
-        return fallback
+from capacitor_edge.storage.transactions import NewTransaction, TransactionStore
 
 
 @dataclass(slots=True)
 class ConnectionState:
     booted: bool = False
+    #: When the box last received a message on this connection: any message is a sign of life
+    #: (OCPP 1.6 §4.6: the Central System "SHOULD assume availability of a Charge Point whenever
+    #: a PDU has been received"). Kept here, in memory, for REST reads; persisted as the
+    #: charger's lastHeartbeat with Heartbeats, boots and the disconnect.
+    last_seen: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +110,23 @@ class ChargerMessages:
         self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
 
     async def disconnected(self, charger: ChargerIdentity) -> None:
+        last_seen = charger.connection.last_seen
+        if last_seen is not None:
+            # Messages other than Heartbeat and BootNotification only touched the in-memory
+            # time: persist it now, committed no later than the offline mark below.
+            self._chargers.note_heartbeat(charger.charger_seq, iso_z(last_seen))
         await self._chargers.set_online(charger.charger_seq, False, iso_z(self._clock.now()))
+
+    def seen(self, charger: ChargerIdentity) -> None:
+        """A message arrived from ``charger`` (called before its answer is built, so a REST read
+        made after the charger has its answer sees it). One clock read; no I/O."""
+        charger.connection.last_seen = self._clock.now()
+
+    def _note_zoneless(self, charger: ChargerIdentity, count: int, received_at: str) -> None:
+        """Timestamps the charger sent without a zone (read as UTC): counted for staff (the
+        charger's details) and in metrics, with the next commit and not waited for."""
+        metrics.ZONELESS_TIMESTAMPS.inc(count)
+        self._chargers.note_zoneless(charger.charger_seq, count, received_at)
 
     def trace(self, charger: ChargerIdentity, direction: str, frame: str) -> None:
         """Keep the frame in the charger's trace (queued, committed with the next batch)."""
@@ -184,8 +191,13 @@ class ChargerMessages:
         self, charger: ChargerIdentity, payload: dict[str, Any]
     ) -> dict[str, Any]:
         """OCPP 1.6 §4.9: the connector's new status (connectorId 0 = the charge point)."""
-        received_at = iso_z(self._clock.now())
-        timestamp = payload.get("timestamp")
+        received = self._clock.now()
+        received_at = iso_z(received)
+        # The charger's own time when it gives one (it may be replaying queued messages),
+        # normalised to our format; else the time we received it.
+        timestamp = charger_time(payload.get("timestamp"), received, received_at)
+        if timestamp.zoneless:
+            self._note_zoneless(charger, 1, received_at)
         status = ConnectorStatus(
             connector_id=payload["connectorId"],
             status=payload["status"],
@@ -193,9 +205,7 @@ class ChargerMessages:
             info=payload.get("info"),
             vendor_id=payload.get("vendorId"),
             vendor_error_code=payload.get("vendorErrorCode"),
-            # The charger's own time when it gives one (it may be replaying queued messages),
-            # normalised to our format; else the time we received it.
-            timestamp=charger_time(timestamp, received_at),
+            timestamp=timestamp.text,
         )
         await self._chargers.record_status(charger.charger_seq, status, received_at)
         return {}
@@ -217,6 +227,11 @@ class ChargerMessages:
         now = self._clock.now()
         info = await self._authorizer.id_tag_info(charger.org_id, payload["idTag"], now)
         received_at = iso_z(now)
+        started = charger_time(payload["timestamp"], now, received_at)
+        if started.zoneless:
+            self._note_zoneless(charger, 1, received_at)
+        if started.suspect:
+            metrics.CLOCK_SUSPECT_TIMESTAMPS.inc()
         remote = self._remote_starts.claim(
             charger.charger_seq, payload["connectorId"], payload["idTag"]
         )
@@ -231,9 +246,10 @@ class ChargerMessages:
                 authorization_status=info["status"],
                 reservation_id=payload.get("reservationId"),
                 meter_start=payload["meterStart"],
-                start_time=charger_time(payload["timestamp"], received_at),
+                start_time=started.text,
                 created_at=received_at,
                 remote_started=remote is not None,
+                clock_suspect=started.suspect,
             )
         )
         if remote is not None:
@@ -243,27 +259,33 @@ class ChargerMessages:
     async def stop_transaction(
         self, charger: ChargerIdentity, payload: dict[str, Any]
     ) -> dict[str, Any]:
-        """OCPP 1.6 §4.10: idempotent; a stop for a transaction this box never issued is
-        answered and kept as an orphan."""
+        """OCPP 1.6 §4.10: idempotent; a stop for a transaction this box never issued (-1 and 0
+        included) is always answered - else the charger retries it forever - and kept as an
+        orphan with its transactionData."""
         now = self._clock.now()
         received_at = iso_z(now)
-        samples = [
-            sample
-            for entry in payload.get("transactionData") or []
-            for sample in self._samples(entry, received_at)
-        ]
+        samples, zoneless = read_samples(payload.get("transactionData") or [], now, received_at)
+        stopped = charger_time(payload["timestamp"], now, received_at)
+        zoneless += stopped.zoneless
+        if zoneless:
+            self._note_zoneless(charger, zoneless, received_at)
+        if stopped.suspect:
+            metrics.CLOCK_SUSPECT_TIMESTAMPS.inc()
         id_tag = payload.get("idTag")
-        await self._transactions.stop(
+        outcome = await self._transactions.stop(
             charge_box_id=charger.charge_box_id,
             charger_seq=charger.charger_seq,
             transaction_id=payload["transactionId"],
             meter_stop=payload["meterStop"],
-            stop_time=charger_time(payload["timestamp"], received_at),
+            stop_time=stopped.text,
             reason=payload.get("reason"),
             id_tag=id_tag,
             samples=samples,
             received_at=received_at,
+            clock_suspect=stopped.suspect,
         )
+        if outcome == "orphan":
+            metrics.ORPHAN_MESSAGES.labels("StopTransaction").inc()
         if id_tag is None:
             return {}
         return {"idTagInfo": await self._authorizer.id_tag_info(charger.org_id, id_tag, now)}
@@ -271,20 +293,23 @@ class ChargerMessages:
     async def meter_values(
         self, charger: ChargerIdentity, payload: dict[str, Any]
     ) -> dict[str, Any]:
-        """OCPP 1.6 §4.7: every sampled value is stored, with or without a transaction."""
-        received_at = iso_z(self._clock.now())
-        samples = [
-            sample
-            for entry in payload["meterValue"]
-            for sample in self._samples(entry, received_at)
-        ]
-        await self._transactions.add_samples(
+        """OCPP 1.6 §4.7: every sampled value is stored, with or without a transaction; one
+        naming a transaction this box never gave the charger is answered and kept as an orphan
+        with the id it named."""
+        received = self._clock.now()
+        received_at = iso_z(received)
+        samples, zoneless = read_samples(payload["meterValue"], received, received_at)
+        if zoneless:
+            self._note_zoneless(charger, zoneless, received_at)
+        orphan = await self._transactions.add_samples(
             charger.charger_seq,
             payload["connectorId"],
             payload.get("transactionId"),
             samples,
             received_at,
         )
+        if orphan:
+            metrics.ORPHAN_MESSAGES.labels("MeterValues").inc()
         return {}
 
     async def data_transfer(
@@ -320,49 +345,3 @@ class ChargerMessages:
             charger.charger_seq, payload["status"], iso_z(self._clock.now())
         )
         return {}
-
-    def _samples(self, entry: dict[str, Any], received_at: str) -> list[Sample]:
-        timestamp = charger_time(entry["timestamp"], received_at)
-        samples = []
-        for index, sampled in enumerate(entry["sampledValue"]):
-            value = sampled["value"]
-            value_format = sampled.get("format")
-            measurand = sampled.get("measurand") or DEFAULT_MEASURAND
-            unit = sampled.get("unit")
-            value_wh: float | None = None
-            if value_format != "SignedData":
-                # OCPP 1.6 §7.31: a Raw value is a decimal number. The schema only says
-                # "string", so a charger sending "abc" is told which property is wrong.
-                number = _decimal(value)
-                if number is None:
-                    raise CallRejected(
-                        "PropertyConstraintViolation",
-                        f"sampledValue[{index}].value: {value[:40]!r} is not a decimal number",
-                    )
-                if measurand.startswith("Energy."):
-                    value_wh = float(number) * _WH_PER_UNIT.get(unit or "Wh", 1.0)
-            samples.append(
-                Sample(
-                    timestamp=timestamp,
-                    measurand=measurand,
-                    phase=sampled.get("phase"),
-                    unit=unit,
-                    context=sampled.get("context"),
-                    location=sampled.get("location"),
-                    format=value_format,
-                    value=value,
-                    value_wh=value_wh,
-                )
-            )
-        return samples
-
-
-#: OCPP 1.6 §7.31: a Raw value is a decimal number - ASCII digits only, unlike what Python's
-#: Decimal also takes ("1_000", Arabic-Indic digits, surrounding spaces).
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
-
-
-def _decimal(text: str) -> Decimal | None:
-    if not _DECIMAL.fullmatch(text):
-        return None
-    return Decimal(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from capacitor_edge.clock import Clock, iso_z
@@ -174,7 +174,19 @@ class Chargers:
     async def page(
         self, org_id: str, *, online: bool | None, limit: int, offset: int
     ) -> tuple[list[ChargerRecord], int]:
-        return await self._store.page(org_id, online=online, limit=limit, offset=offset)
+        records, total = await self._store.page(org_id, online=online, limit=limit, offset=offset)
+        return [self._with_last_seen(record) for record in records], total
+
+    def _with_last_seen(self, record: ChargerRecord) -> ChargerRecord:
+        """``record`` with lastHeartbeat from the live session when that is newer: the stored
+        one trails by a batch, and a REST read after the charger's answer must see it."""
+        seen = self._live.last_seen(record.charge_box_id)
+        if seen is None:
+            return record
+        text = iso_z(seen)
+        if record.last_heartbeat is not None and record.last_heartbeat >= text:
+            return record
+        return replace(record, last_heartbeat=text)
 
     async def details(self, org_id: str, charge_box_id: str) -> ChargerDetails:
         found = await self._store.find_with_connectors(charge_box_id, org_id)
@@ -182,7 +194,7 @@ class Chargers:
             raise NotFound(f"Charger {charge_box_id} not found")
         charger, connectors = found
         active = await self._transactions.active_by_connector(charger.seq)
-        return ChargerDetails(charger, connectors, active)
+        return ChargerDetails(self._with_last_seen(charger), connectors, active)
 
     async def unregister(self, org_id: str, charge_box_id: str) -> None:
         if not await self._store.delete(org_id, charge_box_id, iso_z(self._clock.now())):

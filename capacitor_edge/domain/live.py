@@ -7,6 +7,7 @@ reconnects) and, later, to send it CSMS-initiated CALLs.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 
@@ -34,6 +35,11 @@ class ChargerCallError(Exception):
 
 class ChargerLink(Protocol):
     charge_box_id: str
+
+    @property
+    def last_seen(self) -> datetime | None:
+        """When the charger's last message arrived on this session (None before the first)."""
+        ...
 
     def close(self, code: int, reason: str) -> None:
         """Ask the session to close its WebSocket with this close code (does not wait)."""
@@ -72,6 +78,12 @@ class LiveChargers:
             del self._links[link.charge_box_id]
             return True
         return False
+
+    def last_seen(self, charge_box_id: str) -> datetime | None:
+        """When the charger's last message arrived, if it is connected: newer than the stored
+        lastHeartbeat, which is only written with the next batch (or at the disconnect)."""
+        link = self._links.get(charge_box_id)
+        return None if link is None else link.last_seen
 
     def links(self) -> list[ChargerLink]:
         return list(self._links.values())

@@ -25,9 +25,16 @@ class TransactionView:
 
 def view(record: TransactionRecord, now: datetime) -> TransactionView:
     """Energy and duration: final for a completed session; so far (from the newest energy
-    register reading) for an active one."""
-    start = parse_iso(record.start_time)
-    end = parse_iso(record.stop_time) if record.stop_time else now
+    register reading) for an active one. When a start or stop time came from a charger clock
+    not set yet (``clock_suspect``), the duration runs between the box's receive times instead:
+    1970 to 2026 is not a charging session."""
+    if record.clock_suspect:
+        start = parse_iso(record.created_at)
+        stopped = record.stop_received_at or record.stop_time
+    else:
+        start = parse_iso(record.start_time)
+        stopped = record.stop_time
+    end = parse_iso(stopped) if stopped else now
     minutes = max(int((end - start).total_seconds() // 60), 0)
     if record.meter_stop is not None:
         reading: float | None = float(record.meter_stop)

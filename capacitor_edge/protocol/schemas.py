@@ -14,6 +14,17 @@ divides through Decimal(repr(x)), so 21.4 is a multiple of 0.1; the `ocpp` libra
 SetChargingProfile/RemoteStartTransaction/GetCompositeSchedule payloads with Decimal for that.
 
 Compiling all 78 v16 schemas takes ~0.25-0.4 s, once per process (cached by file path).
+
+Each schema is tightened before it is compiled (`_tighten`), because the shipped OCPP 1.6 JSON
+schemas leave out limits the specification's field tables state, and real chargers send the
+quirks the schemas refuse:
+
+- every integer must fit a signed 64-bit integer (what SQLite, and most CSMSs, can store), so an
+  out-of-range number is a PropertyConstraintViolation at the door, never an error in storage;
+- connectorId >= 0, or > 0 where the spec says so (OCPP 1.6 §6: e.g. StatusNotification.req
+  "connectorId >= 0", StartTransaction.req "connectorId > 0");
+- `date-time` accepts a time without a zone ("2026-01-01T12:00:00"), which many chargers send;
+  the domain reads it as UTC and counts it (domain/times.py).
 """
 
 from __future__ import annotations
@@ -66,9 +77,69 @@ def _compile(path: Path) -> Validator:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SchemaMissing(f"no OCPP 1.6 schema at {path}") from exc
+    schema = _tighten(json.loads(text), _CONNECTOR_MINIMUM.get(path.stem))
     # use_default=False: validation must never write defaults into the charger's payload.
-    validator: Validator = fastjsonschema.compile(json.loads(text), use_default=False)
+    validator: Validator = fastjsonschema.compile(
+        schema, use_default=False, formats={"date-time": _DATE_TIME}
+    )
     return validator
+
+
+#: The range of a signed 64-bit integer: SQLite's INTEGER, and what a charger can be answered.
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+#: The lowest connectorId of each request the OCPP 1.6 field tables (§6) constrain: 0 where it
+#: names the charge point as a whole (or "any connector"), 1 where only a real connector makes
+#: sense. StopTransaction has no connectorId, and its transactionId may be -1 or 0 (chargers
+#: send those for a transaction they never got an id for), so no id gets a minimum.
+_CONNECTOR_MINIMUM: dict[str, int] = {
+    # charger-initiated
+    "MeterValues": 0,
+    "StatusNotification": 0,
+    "StartTransaction": 1,
+    # Central System-initiated (the REST models refuse these already; this keeps our own
+    # CALLs inside the spec whatever builds them)
+    "ChangeAvailability": 0,
+    "ClearChargingProfile": 0,
+    "GetCompositeSchedule": 0,
+    "RemoteStartTransaction": 1,
+    "ReserveNow": 0,
+    "SetChargingProfile": 0,
+    "TriggerMessage": 1,
+    "UnlockConnector": 1,
+}
+
+#: RFC 3339 date-time as fastjsonschema checks it, with the zone made optional (see above).
+_DATE_TIME = (
+    r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[tT](?:[01]\d|2[0-3]):[0-5]\d"
+    r":(?:[0-5]\d|60)(?:\.\d+)?(?:[+-](?:[01]\d|2[0-3]):?[0-5]\d|[zZ])?\Z"
+)
+
+
+def _tighten(schema: Any, connector_minimum: int | None) -> Any:
+    """``schema`` with the limits above added (a new object; the parsed file is not shared)."""
+    tightened = _bound_integers(schema)
+    if connector_minimum is not None:
+        connector = tightened.get("properties", {}).get("connectorId")
+        if connector is not None:
+            connector["minimum"] = connector_minimum
+    return tightened
+
+
+def _bound_integers(node: Any) -> Any:
+    """Every ``"type": "integer"`` in the schema tree gets the 64-bit range as its limits
+    (generic on purpose: any integer field of any action, present or added later)."""
+    if isinstance(node, list):
+        return [_bound_integers(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    bounded = {key: _bound_integers(value) for key, value in node.items()}
+    kind = bounded.get("type")
+    if kind == "integer" or (isinstance(kind, list) and "integer" in kind):
+        bounded.setdefault("minimum", INT64_MIN)
+        bounded.setdefault("maximum", INT64_MAX)
+    return bounded
 
 
 class SchemaRegistry:

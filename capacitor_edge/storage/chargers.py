@@ -5,7 +5,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from capacitor_edge.storage.connector_status import (
+    ConnectorStatus,
+    connector_statuses,
+    record_status,
+    status_history,
+)
 from capacitor_edge.storage.database import Database
+
+# Re-exported: the domain and the API name it from here.
+__all__ = ["BootInfo", "ChargerRecord", "ChargerStore", "ConnectorStatus", "DuplicateChargeBoxId"]
 
 
 class DuplicateChargeBoxId(Exception):
@@ -38,17 +47,12 @@ class ChargerRecord:
     diagnostics_status_at: str | None
     #: OCPP 1.6 security profile 0-3 (its password hash is read separately, only when needed).
     security_profile: int = 0
-
-
-@dataclass(frozen=True)
-class ConnectorStatus:
-    connector_id: int
-    status: str
-    error_code: str
-    info: str | None
-    vendor_id: str | None
-    vendor_error_code: str | None
-    timestamp: str
+    #: Quirks of what the charger sent, for staff (migration "charger clock and message
+    #: quirks"): timestamps without a zone, and orphan StopTransactions and MeterValues.
+    zoneless_timestamps: int = 0
+    last_zoneless_at: str | None = None
+    orphan_stops: int = 0
+    orphan_meter_values: int = 0
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,8 @@ _CHARGER_COLUMNS = (
     "seq, id, org_id, charge_box_id, name, location, registered_at, is_online, vendor, model,"
     " serial_number, firmware_version, iccid, imsi, meter_type, meter_serial_number, last_boot,"
     " last_heartbeat, firmware_status, firmware_status_at, diagnostics_status,"
-    " diagnostics_status_at, security_profile"
+    " diagnostics_status_at, security_profile, zoneless_timestamps, last_zoneless_at,"
+    " orphan_stops, orphan_meter_values"
 )
 #: Columns :func:`update_charger` may set.
 _UPDATABLE = frozenset({"name", "location", "security_profile", "auth_key_hash"})
@@ -77,18 +82,6 @@ def _charger(row: sqlite3.Row) -> ChargerRecord:
     values = dict(row)
     values["is_online"] = bool(values["is_online"])
     return ChargerRecord(**values)
-
-
-def _status(row: sqlite3.Row) -> ConnectorStatus:
-    return ConnectorStatus(
-        connector_id=row["connector_id"],
-        status=row["status"],
-        error_code=row["error_code"],
-        info=row["info"],
-        vendor_id=row["vendor_id"],
-        vendor_error_code=row["vendor_error_code"],
-        timestamp=row["timestamp"],
-    )
 
 
 def insert_charger(
@@ -192,26 +185,6 @@ def delete_charger(conn: sqlite3.Connection, org_id: str, charge_box_id: str, no
     return cursor.rowcount == 1
 
 
-def connector_statuses(conn: sqlite3.Connection, charger_seq: int) -> list[ConnectorStatus]:
-    rows = conn.execute(
-        "SELECT * FROM connector_status WHERE charger_seq = ? ORDER BY connector_id",
-        (charger_seq,),
-    ).fetchall()
-    return [_status(row) for row in rows]
-
-
-def status_history(
-    conn: sqlite3.Connection, charger_seq: int, connector_id: int, limit: int
-) -> list[ConnectorStatus]:
-    """The newest ``limit`` StatusNotifications of one connector, newest first."""
-    rows = conn.execute(
-        "SELECT * FROM status_notifications WHERE charger_seq = ? AND connector_id = ?"
-        " ORDER BY id DESC LIMIT ?",
-        (charger_seq, connector_id, limit),
-    ).fetchall()
-    return [_status(row) for row in rows]
-
-
 def mark_all_offline(conn: sqlite3.Connection) -> None:
     """At start-up no charger is connected yet, whatever the last run left behind."""
     conn.execute("UPDATE chargers SET is_online = 0 WHERE is_online = 1")
@@ -227,10 +200,11 @@ def set_online(conn: sqlite3.Connection, charger_seq: int, online: bool, now: st
 
 
 def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now: str) -> None:
+    # A BootNotification is a sign of life like a Heartbeat (OCPP 1.6 §4.6).
     conn.execute(
         "UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?,"
-        " iccid = ?, imsi = ?, meter_type = ?, meter_serial_number = ?, last_boot = ?"
-        " WHERE seq = ?",
+        " iccid = ?, imsi = ?, meter_type = ?, meter_serial_number = ?, last_boot = ?,"
+        " last_heartbeat = ? WHERE seq = ?",
         (
             boot.vendor,
             boot.model,
@@ -240,6 +214,7 @@ def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now:
             boot.imsi,
             boot.meter_type,
             boot.meter_serial_number,
+            now,
             now,
             charger_seq,
         ),
@@ -265,40 +240,20 @@ def record_diagnostics_status(
 
 
 def record_heartbeat(conn: sqlite3.Connection, charger_seq: int, now: str) -> None:
-    conn.execute("UPDATE chargers SET last_heartbeat = ? WHERE seq = ?", (now, charger_seq))
-
-
-def record_status(
-    conn: sqlite3.Connection, charger_seq: int, status: ConnectorStatus, received_at: str
-) -> None:
-    """Keep one history row and make it the connector's current status.
-
-    Chargers replay queued StatusNotifications after an outage, so an older notification must
-    not overwrite a newer current status; it still goes into the history.
-    """
-    values = (
-        charger_seq,
-        status.connector_id,
-        status.status,
-        status.error_code,
-        status.info,
-        status.vendor_id,
-        status.vendor_error_code,
-        status.timestamp,
-    )
+    # Never backwards: a disconnect records the last message's time, which a heartbeat queued
+    # earlier must not undo.
     conn.execute(
-        "INSERT INTO status_notifications (charger_seq, connector_id, status, error_code, info,"
-        " vendor_id, vendor_error_code, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*values, received_at),
+        "UPDATE chargers SET last_heartbeat = ? WHERE seq = ?"
+        " AND (last_heartbeat IS NULL OR last_heartbeat < ?)",
+        (now, charger_seq, now),
     )
+
+
+def record_zoneless(conn: sqlite3.Connection, charger_seq: int, count: int, now: str) -> None:
     conn.execute(
-        "INSERT INTO connector_status (charger_seq, connector_id, status, error_code, info,"
-        " vendor_id, vendor_error_code, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (charger_seq, connector_id) DO UPDATE SET status = excluded.status,"
-        " error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,"
-        " vendor_error_code = excluded.vendor_error_code, timestamp = excluded.timestamp"
-        " WHERE excluded.timestamp >= connector_status.timestamp",
-        values,
+        "UPDATE chargers SET zoneless_timestamps = zoneless_timestamps + ?, last_zoneless_at = ?"
+        " WHERE seq = ?",
+        (count, now, charger_seq),
     )
 
 
@@ -406,6 +361,10 @@ class ChargerStore:
     def note_heartbeat(self, charger_seq: int, now: str) -> None:
         """Queue the heartbeat time for the next commit without waiting for it."""
         self._db.write_nowait(lambda c: record_heartbeat(c, charger_seq, now))
+
+    def note_zoneless(self, charger_seq: int, count: int, now: str) -> None:
+        """Count timestamps sent without a zone, with the next commit (bookkeeping only)."""
+        self._db.write_nowait(lambda c: record_zoneless(c, charger_seq, count, now))
 
     async def record_status(
         self, charger_seq: int, status: ConnectorStatus, received_at: str

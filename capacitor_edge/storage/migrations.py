@@ -276,6 +276,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE chargers ADD COLUMN auth_key_hash TEXT;
         """,
     ),
+    (
+        "charger clock and message quirks",
+        """
+        -- Per charger, for staff: timestamps sent without a zone (read as UTC), StopTransactions
+        -- and MeterValues naming a transaction this box never gave the charger (kept as orphans).
+        ALTER TABLE chargers ADD COLUMN zoneless_timestamps INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE chargers ADD COLUMN last_zoneless_at TEXT;
+        ALTER TABLE chargers ADD COLUMN orphan_stops INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE chargers ADD COLUMN orphan_meter_values INTEGER NOT NULL DEFAULT 0;
+        -- A start or stop time from a charger clock not set yet (1970, or over a day ahead):
+        -- the times are kept as sent, and durations come from the box's receive times.
+        ALTER TABLE transactions ADD COLUMN clock_suspect INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE transactions ADD COLUMN stop_received_at TEXT;
+        -- The transactionId a MeterValues or StopTransaction named when it was not one this box
+        -- gave the charger (transaction_id is then NULL).
+        ALTER TABLE meter_values ADD COLUMN claimed_transaction_id INTEGER;
+        CREATE INDEX orphan_stops_charger ON orphan_stops(charger_seq, id);
+        """,
+    ),
 ]
 
 

@@ -1,30 +1,40 @@
-"""Charging sessions (OCPP transactions) and their meter values."""
+"""Charging sessions (OCPP transactions) and their meter values: the writes, and the store.
+
+Records and read queries are in :mod:`capacitor_edge.storage.transaction_queries`.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.samples import Sample
+from capacitor_edge.storage.transaction_queries import (
+    StoredSample,
+    TransactionFilter,
+    TransactionRecord,
+    active_by_connector,
+    count_active,
+    find_transaction,
+    iter_transactions,
+    page_samples,
+    page_transactions,
+)
+
+# Re-exported: the domain and the API name these from here.
+__all__ = [
+    "NewTransaction",
+    "Sample",
+    "StopOutcome",
+    "StoredSample",
+    "TransactionFilter",
+    "TransactionRecord",
+    "TransactionStore",
+]
 
 StopOutcome = Literal["stopped", "already_stopped", "orphan"]
-
-
-@dataclass(frozen=True)
-class Sample:
-    """One sampledValue of a MeterValues / StopTransaction.transactionData entry."""
-
-    timestamp: str
-    measurand: str
-    phase: str | None
-    unit: str | None
-    context: str | None
-    location: str | None
-    format: str | None
-    value: str
-    value_wh: float | None  # Energy.* registers normalised to Wh
 
 
 @dataclass(frozen=True)
@@ -41,69 +51,34 @@ class NewTransaction:
     start_time: str
     created_at: str
     remote_started: bool = False
-
-
-@dataclass(frozen=True)
-class TransactionRecord:
-    transaction_id: int
-    id: str
-    charge_box_id: str
-    connector_id: int
-    id_tag: str
-    authorization_status: str
-    meter_start: int
-    start_time: str
-    status: str
-    meter_stop: int | None
-    stop_time: str | None
-    stop_reason: str | None
-    closed_by: str | None
-    remote_started: bool
-    last_meter_wh: float | None
-
-
-@dataclass(frozen=True)
-class TransactionFilter:
-    charge_box_id: str | None = None
-    status: str | None = None
-    id_tag: str | None = None
-    start_from: str | None = None
-    start_to: str | None = None
-
-
-@dataclass(frozen=True)
-class StoredSample:
-    connector_id: int
-    sample: Sample
-
-
-_COLUMNS = (
-    "transaction_id, id, charge_box_id, connector_id, id_tag, authorization_status, meter_start,"
-    " start_time, status, meter_stop, stop_time, stop_reason, closed_by, remote_started,"
-    " last_meter_wh"
-)
-
-
-def _transaction(row: sqlite3.Row) -> TransactionRecord:
-    values = dict(row)
-    values["remote_started"] = bool(values["remote_started"])
-    return TransactionRecord(**values)
+    #: Its timestamp came from a charger clock not set yet (domain/times.py).
+    clock_suspect: bool = False
 
 
 def start_transaction(conn: sqlite3.Connection, new: NewTransaction) -> tuple[int, bool]:
     """Record a StartTransaction; return (transactionId, created). A replay of one already
-    recorded returns its transactionId and records nothing."""
+    recorded returns its transactionId and records nothing: the very same message, or the same
+    start sent again with a new timestamp (chargers re-stamp queued messages after a reconnect)
+    while the first is still active on that connector with the same idTag and meterStart - a
+    new session could not begin at the same meter reading before the first one stopped."""
     existing = conn.execute(
         "SELECT transaction_id FROM transactions WHERE charger_seq = ? AND connector_id = ?"
         " AND id_tag = ? AND start_time = ? AND meter_start = ?",
         (new.charger_seq, new.connector_id, new.id_tag, new.start_time, new.meter_start),
     ).fetchone()
+    if existing is None:
+        existing = conn.execute(
+            "SELECT MAX(transaction_id) FROM transactions WHERE charger_seq = ?"
+            " AND status = 'active' AND connector_id = ? AND id_tag = ? AND meter_start = ?"
+            " HAVING COUNT(*) > 0",
+            (new.charger_seq, new.connector_id, new.id_tag, new.meter_start),
+        ).fetchone()
     if existing is not None:
         return int(existing[0]), False
     cursor = conn.execute(
         "INSERT INTO transactions (id, charger_seq, org_id, charge_box_id, connector_id, id_tag,"
         " authorization_status, reservation_id, meter_start, start_time, status, created_at,"
-        " remote_started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)",
+        " remote_started, clock_suspect) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)",
         (
             new.id,
             new.charger_seq,
@@ -117,6 +92,7 @@ def start_transaction(conn: sqlite3.Connection, new: NewTransaction) -> tuple[in
             new.start_time,
             new.created_at,
             int(new.remote_started),
+            int(new.clock_suspect),
         ),
     )
     assert cursor.lastrowid is not None
@@ -130,15 +106,26 @@ def insert_samples(
     transaction_id: int | None,
     samples: list[Sample],
     received_at: str,
-) -> None:
+    *,
+    count_orphan: bool = True,
+) -> bool:
+    """Store the samples; True if they named a transaction the charger was never given
+    (counted on the charger unless ``count_orphan`` is False: an orphan stop counts itself)."""
+    claimed = None
     if transaction_id is not None and not _owns(conn, charger_seq, transaction_id):
-        # A transactionId this charger was never given (another charger's, or one not issued
-        # yet): keep the samples, but never let them touch someone else's session.
-        transaction_id = None
+        # A transactionId this charger was never given (another charger's, one not issued
+        # yet, -1 or 0): keep the samples as orphans with the id they named, for staff, but
+        # never let them touch someone else's session.
+        claimed, transaction_id = transaction_id, None
+    if claimed is not None and count_orphan:
+        conn.execute(
+            "UPDATE chargers SET orphan_meter_values = orphan_meter_values + 1 WHERE seq = ?",
+            (charger_seq,),
+        )
     conn.executemany(
         "INSERT INTO meter_values (charger_seq, transaction_id, connector_id, timestamp,"
-        " measurand, phase, unit, context, location, format, value, value_wh, received_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " measurand, phase, unit, context, location, format, value, value_wh, received_at,"
+        " claimed_transaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 charger_seq,
@@ -154,12 +141,13 @@ def insert_samples(
                 s.value,
                 s.value_wh,
                 received_at,
+                claimed,
             )
             for s in samples
         ],
     )
     if transaction_id is None:
-        return
+        return claimed is not None
     # Keep the newest energy register on the transaction row, so the energy of an active
     # session is read without scanning its meter values.
     registers = [
@@ -176,6 +164,7 @@ def insert_samples(
             " WHERE transaction_id = ? AND (last_meter_at IS NULL OR last_meter_at <= ?)",
             (newest.value_wh, newest.timestamp, transaction_id, newest.timestamp),
         )
+    return False
 
 
 def _owns(conn: sqlite3.Connection, charger_seq: int, transaction_id: int) -> bool:
@@ -198,6 +187,7 @@ def stop_transaction(
     id_tag: str | None,
     samples: list[Sample],
     received_at: str,
+    clock_suspect: bool = False,
 ) -> StopOutcome:
     row = conn.execute(
         "SELECT status, closed_by, connector_id FROM transactions"
@@ -205,11 +195,23 @@ def stop_transaction(
         (transaction_id, charge_box_id),
     ).fetchone()
     if row is None:
+        # OCPP 1.6 §4.10: the charger retries a StopTransaction until it is answered, so one
+        # for a transaction this box never gave it (-1 and 0 included: chargers use them for a
+        # session they never got an id for) is answered and kept, with its transactionData,
+        # for staff to reconcile.
         conn.execute(
             "INSERT INTO orphan_stops (charger_seq, transaction_id, id_tag, meter_stop, timestamp,"
             " reason, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (charger_seq, transaction_id, id_tag, meter_stop, stop_time, reason, received_at),
         )
+        conn.execute(
+            "UPDATE chargers SET orphan_stops = orphan_stops + 1 WHERE seq = ?", (charger_seq,)
+        )
+        if samples:
+            # Connector unknown: 0, the charge point as a whole (OCPP 1.6 §4.7).
+            insert_samples(
+                conn, charger_seq, 0, transaction_id, samples, received_at, count_orphan=False
+            )
         return "orphan"
     # A second StopTransaction (simulators send it) changes nothing; but a stop the box
     # assumed at a reboot yields to the charger's own report when it arrives.
@@ -217,8 +219,17 @@ def stop_transaction(
         return "already_stopped"
     conn.execute(
         "UPDATE transactions SET status = 'completed', meter_stop = ?, stop_time = ?,"
-        " stop_reason = ?, stop_id_tag = ?, closed_by = 'charger' WHERE transaction_id = ?",
-        (meter_stop, stop_time, reason or "Local", id_tag, transaction_id),
+        " stop_reason = ?, stop_id_tag = ?, closed_by = 'charger', stop_received_at = ?,"
+        " clock_suspect = MAX(clock_suspect, ?) WHERE transaction_id = ?",
+        (
+            meter_stop,
+            stop_time,
+            reason or "Local",
+            id_tag,
+            received_at,
+            int(clock_suspect),
+            transaction_id,
+        ),
     )
     if samples:
         insert_samples(conn, charger_seq, row["connector_id"], transaction_id, samples, received_at)
@@ -237,100 +248,12 @@ def close_for_reboot(conn: sqlite3.Connection, charger_seq: int, boot_time: str)
     ]
     conn.execute(
         "UPDATE transactions SET status = 'completed', stop_time = ?, stop_reason = 'Reboot',"
-        " closed_by = 'reboot',"
+        " closed_by = 'reboot', stop_received_at = stop_time,"
         " meter_stop = MAX(meter_start, CAST(COALESCE(last_meter_wh, meter_start) AS INTEGER))"
         " WHERE charger_seq = ? AND status = 'active'",
         (boot_time, charger_seq),
     )
     return ids
-
-
-def active_by_connector(conn: sqlite3.Connection, charger_seq: int) -> dict[int, int]:
-    rows = conn.execute(
-        "SELECT connector_id, MAX(transaction_id) FROM transactions"
-        " WHERE charger_seq = ? AND status = 'active' GROUP BY connector_id",
-        (charger_seq,),
-    ).fetchall()
-    return {int(row[0]): int(row[1]) for row in rows}
-
-
-def count_active(conn: sqlite3.Connection) -> int:
-    """Active transactions on the whole box. Counted per organisation so that each count is a
-    range of the ``transactions_org_status`` index (O(organisations + active)), not a scan of
-    every transaction ever recorded: this runs at every metrics scrape."""
-    row = conn.execute(
-        "SELECT COALESCE(SUM((SELECT COUNT(*) FROM transactions t"
-        " WHERE t.org_id = o.id AND t.status = 'active')), 0) FROM organisations o"
-    ).fetchone()
-    return int(row[0])
-
-
-def find_transaction(
-    conn: sqlite3.Connection, org_id: str, transaction_id: int
-) -> TransactionRecord | None:
-    row = conn.execute(
-        f"SELECT {_COLUMNS} FROM transactions WHERE transaction_id = ? AND org_id = ?",
-        (transaction_id, org_id),
-    ).fetchone()
-    return None if row is None else _transaction(row)
-
-
-def _where(org_id: str, flt: TransactionFilter) -> tuple[str, list[object]]:
-    clauses = ["org_id = ?"]
-    params: list[object] = [org_id]
-    for column, value in (
-        ("charge_box_id = ?", flt.charge_box_id),
-        ("status = ?", flt.status),
-        ("id_tag = ?", flt.id_tag),
-        ("start_time >= ?", flt.start_from),
-        ("start_time < ?", flt.start_to),
-    ):
-        if value is not None:
-            clauses.append(column)
-            params.append(value)
-    return " AND ".join(clauses), params
-
-
-def page_transactions(
-    conn: sqlite3.Connection, org_id: str, flt: TransactionFilter, limit: int, offset: int
-) -> tuple[list[TransactionRecord], int]:
-    """Newest first."""
-    where, params = _where(org_id, flt)
-    total = int(
-        conn.execute(f"SELECT COUNT(*) FROM transactions WHERE {where}", params).fetchone()[0]
-    )
-    rows = conn.execute(
-        f"SELECT {_COLUMNS} FROM transactions WHERE {where}"
-        " ORDER BY transaction_id DESC LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
-    return [_transaction(row) for row in rows], total
-
-
-def iter_transactions(
-    conn: sqlite3.Connection, org_id: str, flt: TransactionFilter
-) -> Iterator[TransactionRecord]:
-    where, params = _where(org_id, flt)
-    for row in conn.execute(
-        f"SELECT {_COLUMNS} FROM transactions WHERE {where} ORDER BY transaction_id DESC", params
-    ):
-        yield _transaction(row)
-
-
-def page_samples(
-    conn: sqlite3.Connection, transaction_id: int, limit: int, offset: int
-) -> tuple[list[StoredSample], int]:
-    total = int(
-        conn.execute(
-            "SELECT COUNT(*) FROM meter_values WHERE transaction_id = ?", (transaction_id,)
-        ).fetchone()[0]
-    )
-    rows = conn.execute(
-        "SELECT connector_id, timestamp, measurand, phase, unit, context, location, format,"
-        " value, value_wh FROM meter_values WHERE transaction_id = ? ORDER BY id LIMIT ? OFFSET ?",
-        (transaction_id, limit, offset),
-    ).fetchall()
-    return [StoredSample(row[0], Sample(*row[1:])) for row in rows], total
 
 
 def record_data_transfer(
@@ -362,8 +285,9 @@ class TransactionStore:
         transaction_id: int | None,
         samples: list[Sample],
         received_at: str,
-    ) -> None:
-        await self._db.write(
+    ) -> bool:
+        """True if the samples named a transaction the charger was never given (orphans)."""
+        return await self._db.write(
             lambda c: insert_samples(
                 c, charger_seq, connector_id, transaction_id, samples, received_at
             )
@@ -381,6 +305,7 @@ class TransactionStore:
         id_tag: str | None,
         samples: list[Sample],
         received_at: str,
+        clock_suspect: bool = False,
     ) -> StopOutcome:
         return await self._db.write(
             lambda c: stop_transaction(
@@ -394,6 +319,7 @@ class TransactionStore:
                 id_tag=id_tag,
                 samples=samples,
                 received_at=received_at,
+                clock_suspect=clock_suspect,
             )
         )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import trio
@@ -117,6 +118,10 @@ class ChargerConnection:
 
     # -- ChargerLink -----------------------------------------------------------------------
 
+    @property
+    def last_seen(self) -> datetime | None:
+        return self._charger.connection.last_seen
+
     def close(self, code: int, reason: str) -> None:
         if self._closed:
             return
@@ -196,6 +201,7 @@ class ChargerConnection:
                 log.info("disconnected: %d %s", closed.code, closed.reason, extra=self.log_extra)
                 return
             self.last_activity = trio.current_time()
+            self._messages.seen(self._charger)
             if isinstance(message, bytes):
                 # OCPP-J uses text frames only (§3); be lenient with chargers that send UTF-8
                 # JSON in binary frames.

@@ -1,0 +1,84 @@
+"""Connector statuses (OCPP 1.6 §4.9 StatusNotification): the current one per connector and the
+history (split from :mod:`capacitor_edge.storage.chargers` by what it holds)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ConnectorStatus:
+    connector_id: int
+    status: str
+    error_code: str
+    info: str | None
+    vendor_id: str | None
+    vendor_error_code: str | None
+    timestamp: str
+
+
+def _status(row: sqlite3.Row) -> ConnectorStatus:
+    return ConnectorStatus(
+        connector_id=row["connector_id"],
+        status=row["status"],
+        error_code=row["error_code"],
+        info=row["info"],
+        vendor_id=row["vendor_id"],
+        vendor_error_code=row["vendor_error_code"],
+        timestamp=row["timestamp"],
+    )
+
+
+def connector_statuses(conn: sqlite3.Connection, charger_seq: int) -> list[ConnectorStatus]:
+    rows = conn.execute(
+        "SELECT * FROM connector_status WHERE charger_seq = ? ORDER BY connector_id",
+        (charger_seq,),
+    ).fetchall()
+    return [_status(row) for row in rows]
+
+
+def status_history(
+    conn: sqlite3.Connection, charger_seq: int, connector_id: int, limit: int
+) -> list[ConnectorStatus]:
+    """The newest ``limit`` StatusNotifications of one connector, newest first."""
+    rows = conn.execute(
+        "SELECT * FROM status_notifications WHERE charger_seq = ? AND connector_id = ?"
+        " ORDER BY id DESC LIMIT ?",
+        (charger_seq, connector_id, limit),
+    ).fetchall()
+    return [_status(row) for row in rows]
+
+
+def record_status(
+    conn: sqlite3.Connection, charger_seq: int, status: ConnectorStatus, received_at: str
+) -> None:
+    """Keep one history row and make it the connector's current status.
+
+    Chargers replay queued StatusNotifications after an outage, so an older notification must
+    not overwrite a newer current status; it still goes into the history.
+    """
+    values = (
+        charger_seq,
+        status.connector_id,
+        status.status,
+        status.error_code,
+        status.info,
+        status.vendor_id,
+        status.vendor_error_code,
+        status.timestamp,
+    )
+    conn.execute(
+        "INSERT INTO status_notifications (charger_seq, connector_id, status, error_code, info,"
+        " vendor_id, vendor_error_code, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*values, received_at),
+    )
+    conn.execute(
+        "INSERT INTO connector_status (charger_seq, connector_id, status, error_code, info,"
+        " vendor_id, vendor_error_code, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (charger_seq, connector_id) DO UPDATE SET status = excluded.status,"
+        " error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,"
+        " vendor_error_code = excluded.vendor_error_code, timestamp = excluded.timestamp"
+        " WHERE excluded.timestamp >= connector_status.timestamp",
+        values,
+    )
