@@ -45,7 +45,8 @@ class JsonRequest(TrioRequest):
     """Read JSON bodies whatever the Content-Type: ``curl -d '{...}'`` sends a form type."""
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
-        raw: bytes = await self.get_data(cache=True, as_text=False)
+        raw = await self.get_data(cache=True, as_text=False)
+        assert isinstance(raw, bytes)  # as_text=False
         if not raw.strip():
             # No body: the fields take their defaults (an optional body, e.g. GetConfiguration
             # with no keys), and a required field missing is named in the 400.

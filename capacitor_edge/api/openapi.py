@@ -72,6 +72,15 @@ _FIRMWARE_UPLOAD = {
 }
 
 
+_MEANINGS = {
+    400: "Invalid input: `VALIDATION_ERROR`, the message names the field.",
+    401: "Missing, unknown or revoked API key (`UNAUTHORIZED`).",
+    404: "Nothing of that id in your organisation (`NOT_FOUND`).",
+    413: "Body larger than allowed (`PAYLOAD_TOO_LARGE`).",
+    429: "Too many failed API keys from this address (`RATE_LIMIT_ERROR`); see Retry-After.",
+}
+
+
 class ContractProvider(OpenAPIProvider):
     def build_request_body(
         self, model: type[Any], source: DataSource
@@ -105,8 +114,11 @@ class ContractProvider(OpenAPIProvider):
         responses: dict[Any, Any] = operation["responses"]
 
         def document(status: int, described: dict[str, Any] | None = None) -> None:
-            if status not in responses and str(status) not in responses:
-                responses[status] = copy.deepcopy(described or error)
+            existing = responses.get(status, responses.get(str(status)))
+            if existing is None:
+                existing = responses[status] = copy.deepcopy(described or error)
+            if not existing.get("description"):
+                existing["description"] = _MEANINGS.get(status, "")
 
         parameters = operation.get("parameters", [])
         for parameter in parameters:
