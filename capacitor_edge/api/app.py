@@ -20,13 +20,20 @@ from capacitor_edge.api import presenters, responses
 from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
+from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.keys import keys_blueprint
 from capacitor_edge.api.metrics import install_request_metrics, metrics_blueprint
+from capacitor_edge.api.openapi import ContractProvider
 from capacitor_edge.api.traffic import traffic_blueprint
-from capacitor_edge.api.transactions import transactions_blueprint
+from capacitor_edge.api.transactions import (
+    TRANSACTION_ID_CONVERTER,
+    TransactionIdConverter,
+    transactions_blueprint,
+)
+from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.services import Services
 
 API_PREFIX = "/api/v1"
@@ -38,6 +45,17 @@ class JsonRequest(TrioRequest):
     """Read JSON bodies whatever the Content-Type: ``curl -d '{...}'`` sends a form type."""
 
     async def get_json(self, force: bool = True, silent: bool = False, cache: bool = True) -> Any:
+        raw = await self.get_data(cache=True, as_text=False)
+        assert isinstance(raw, bytes)  # as_text=False
+        if not raw.strip():
+            # No body: the fields take their defaults (an optional body, e.g. GetConfiguration
+            # with no keys), and a required field missing is named in the 400.
+            return {}
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            # JSON is UTF-8 (RFC 8259 §8.1); Quart's own decoding would raise a 500 here.
+            raise Invalid("body", "is not UTF-8 text (JSON must be UTF-8)") from None
         return await super().get_json(force=force, silent=silent, cache=cache)
 
     def __init__(self, method: str, scheme: str, path: str, *args: Any, **kwargs: Any) -> None:
@@ -51,6 +69,7 @@ class JsonRequest(TrioRequest):
 def create_app(services: Services, ready: trio.Event) -> QuartTrio:
     app = QuartTrio("capacitor_edge")
     app.request_class = JsonRequest
+    app.url_map.converters[TRANSACTION_ID_CONVERTER] = TransactionIdConverter
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     QuartSchema(
         app,
@@ -61,11 +80,13 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
         info=Info(title="capacitor-edge", version=__version__),
         security_schemes={"ApiKey": APIKeySecurityScheme(name="X-API-Key", in_="header")},
         security=[{"ApiKey": []}],
+        openapi_provider_class=ContractProvider,
     )
     # After QuartSchema, which installs its own JSON provider: keep the documented field order.
     app.json.sort_keys = False  # type: ignore[attr-defined]
     install_error_handlers(app)
     install_request_metrics(app)
+    install_docs(app)
 
     @app.get("/health")
     @security_scheme([])  # no key needed: load balancers and systemd probes call it

@@ -11,6 +11,7 @@ from capacitor_edge.api import presenters
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.api.models import (
+    CONNECTOR_ID_DIGITS,
     ListChargersQuery,
     PatchCharger,
     RegisterCharger,
@@ -21,7 +22,7 @@ from capacitor_edge.domain.errors import Invalid
 
 
 def parse_connector_id(text: str) -> int:
-    return path_integer("connectorId", text, digits=9)
+    return path_integer("connectorId", text, digits=CONNECTOR_ID_DIGITS)
 
 
 def chargers_blueprint(chargers: Chargers) -> Blueprint:

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from quart import Quart, Response, jsonify
 from quart_schema import RequestSchemaValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from capacitor_edge.domain.errors import (
     ChargerConnectionLost,
@@ -54,6 +54,21 @@ def describe_validation_error(error: ValidationError, where: str = "body") -> st
         message = problem["msg"].removeprefix("Value error, ")
         parts.append(f"{location}: {message}")
     return "; ".join(parts) if parts else f"{where}: invalid"
+
+
+#: Methods the router answers on every route by itself; Allow lists the route's own ones.
+_AUTOMATIC_METHODS = frozenset({"HEAD", "OPTIONS"})
+
+
+def _method_not_allowed(error: MethodNotAllowed) -> tuple[Response, int]:
+    """405 with ``Allow`` (RFC 9110 §15.5.6 requires it), in the API's error shape."""
+    allowed = sorted(set(error.valid_methods or ()) - _AUTOMATIC_METHODS)
+    listed = ", ".join(allowed)
+    response, status = error_response(
+        405, "METHOD_NOT_ALLOWED", f"method: this URL takes {listed or 'no method'}"
+    )
+    response.headers["Allow"] = listed
+    return response, status
 
 
 def install_error_handlers(app: Quart) -> None:
@@ -123,6 +138,8 @@ def install_error_handlers(app: Quart) -> None:
             message = "body: not valid JSON"
         elif status == 404:
             message = "No such endpoint"
+        elif isinstance(error, MethodNotAllowed):
+            return _method_not_allowed(error)
         else:
             message = error.description or error.name
         return error_response(status, code, message)

@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from quart import Blueprint, Response, request, send_file
-from quart_schema import document_response
+from quart_schema import document_response, security_scheme
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from capacitor_edge.api import responses as r
@@ -239,6 +239,7 @@ def charger_files_blueprint(files: Files) -> Blueprint:
     _upload_rules(bp)
 
     @bp.get(f"{FIRMWARE_DOWNLOAD_PREFIX}/<firmware_id>/<token>/<name>")
+    @security_scheme([])  # no key: the token in the URL is the credential
     @document_response(r.ErrorBody, 404)
     async def download_firmware(firmware_id: str, token: str, name: str) -> Any:
         """A firmware file, for a charger given this URL in UpdateFirmware (no key: the token
@@ -276,6 +277,7 @@ def charger_files_blueprint(files: Files) -> Blueprint:
         }, 201
 
     @bp.route(f"{DIAGNOSTICS_UPLOAD_PREFIX}/<token>/<file_name>", methods=["PUT", "POST"])
+    @security_scheme([])  # no key: the token in the URL is the credential
     @document_response(r.ReceivedFile, 201)
     @document_response(r.ErrorBody, 404)
     @document_response(r.ErrorBody, 413)
@@ -285,6 +287,7 @@ def charger_files_blueprint(files: Files) -> Blueprint:
         return await receive(token, file_name)
 
     @bp.route(f"{DIAGNOSTICS_UPLOAD_PREFIX}/<token>/", methods=["PUT", "POST"])
+    @security_scheme([])  # no key: the token in the URL is the credential
     @document_response(r.ReceivedFile, 201)
     @document_response(r.ErrorBody, 404)
     @document_response(r.ErrorBody, 413)

@@ -72,7 +72,7 @@ def id_tags_blueprint(id_tags: IdTags) -> Blueprint:
         return present(await id_tags.update(principal().org_id, id_tag, changes))
 
     @bp.delete("/id-tags/<id_tag>")
-    @document_response(r.Message)
+    @document_response(r.IdTagDeleted)
     @document_response(r.ErrorBody, 404)
     async def delete_id_tag(id_tag: str) -> Any:
         await id_tags.delete(principal().org_id, id_tag)

@@ -4,9 +4,9 @@ OpenAPI document. Bodies are strict: ``"connectorId": "1"`` is a type error, not
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from capacitor_edge.domain.charger_auth import AUTHORIZATION_KEY, AUTHORIZATION_KEY_RULE
 from capacitor_edge.domain.errors import Invalid
@@ -37,6 +37,11 @@ ChargeBoxId = Annotated[
 ]
 
 
+#: Digits allowed in the whole-number path segments (the OpenAPI document says the same).
+CONNECTOR_ID_DIGITS = 9
+TRANSACTION_ID_DIGITS = 18
+
+
 def path_integer(field: str, text: str, *, digits: int) -> int:
     """A whole number from a URL path segment. Routes take these as strings and check them
     here, so '/connectors/abc/status' is a 400 naming the parameter rather than a bare 404
@@ -46,8 +51,77 @@ def path_integer(field: str, text: str, *, digits: int) -> int:
     return int(text)
 
 
+#: SQLite stores integers in 64 bits; a bigger one cannot even be bound to a query.
+SQL_INT_MIN = -(2**63)
+SQL_INT_MAX = 2**63 - 1
+
+
+def _bound_integer_properties(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI document what :class:`QueryString` enforces: every integer fits."""
+    for prop in schema.get("properties", {}).values():
+        for variant in [prop, *prop.get("anyOf", [])]:
+            if variant.get("type") == "integer":
+                variant["minimum"] = max(variant.get("minimum", SQL_INT_MIN), SQL_INT_MIN)
+                variant["maximum"] = min(variant.get("maximum", SQL_INT_MAX), SQL_INT_MAX)
+
+
+class QueryString(BaseModel):
+    """Every query string model: one place that keeps integers within what SQLite can take,
+    so `?offset=9223372036854775808` is a 400 naming `offset`, on every route."""
+
+    model_config = ConfigDict(json_schema_extra=_bound_integer_properties)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _fits_sql_integer(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value > SQL_INT_MAX:
+                raise ValueError(f"must be at most {SQL_INT_MAX}")
+            if value < SQL_INT_MIN:
+                raise ValueError(f"must be at least {SQL_INT_MIN}")
+        return value
+
+
+#: An ISO-8601 / RFC 3339 date-time; the server reads any offset and stores UTC with ``Z``.
+DateTime = Annotated[
+    str, Field(json_schema_extra={"format": "date-time"}, examples=["2027-01-01T00:00:00.000Z"])
+]
+
+
+def _empty_is_none(value: str | None) -> str | None:
+    return value or None
+
+
+#: ``expiryDate``: a date-time, or null or ``""`` for "never expires" (forms send ``""``).
+ExpiryDate = Annotated[
+    str | None,
+    AfterValidator(_empty_is_none),
+    Field(
+        json_schema_extra={
+            "anyOf": [{"type": "string", "format": "date-time"}, {"const": ""}, {"type": "null"}]
+        },
+        description='When the idTag expires; null or "" for never.',
+        examples=["2027-01-01T00:00:00.000Z"],
+    ),
+]
+
+
 class StrictBody(BaseModel):
+    """Request bodies: no type guessing (``"1"`` is not a number), except that a JSON number
+    with no fraction (``909.0``) is the integer it equals, as JSON Schema says; the OpenAPI
+    document's ``integer`` then means what the server does."""
+
     model_config = ConfigDict(strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _whole_floats_are_integers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: int(value) if isinstance(value, float) and value.is_integer() else value
+            for key, value in data.items()
+        }
 
 
 def _check_authorization_key(value: str) -> str:
@@ -95,7 +169,7 @@ class PatchCharger(StrictBody):
     authorizationKey: AuthorizationKey | None = None
 
 
-class ListChargersQuery(BaseModel):
+class ListChargersQuery(QueryString):
     status: Literal["online", "offline"] | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
@@ -111,7 +185,7 @@ IdTagText = Annotated[str, Field(min_length=1, max_length=20, examples=["USER123
 
 class CreateIdTag(StrictBody):
     idTag: IdTagText
-    expiryDate: str | None = Field(default=None, examples=["2027-01-01T00:00:00.000Z"])
+    expiryDate: ExpiryDate = None
     parentIdTag: IdTagText | None = None
     blocked: bool = False
 
@@ -119,12 +193,12 @@ class CreateIdTag(StrictBody):
 class PatchIdTag(StrictBody):
     """Only the fields sent are changed; null clears expiryDate or parentIdTag."""
 
-    expiryDate: str | None = None
+    expiryDate: ExpiryDate = None
     parentIdTag: IdTagText | None = None
     blocked: bool | None = None
 
 
-class PageQuery(BaseModel):
+class PageQuery(QueryString):
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
 
@@ -133,16 +207,16 @@ class ListTransactionsQuery(PageQuery):
     chargeBoxId: str | None = None
     status: Literal["active", "completed", "in_progress"] | None = None
     idTag: str | None = None
-    from_: str | None = Field(default=None, alias="from", description="startTime at or after")
-    to: str | None = Field(default=None, description="startTime before")
+    from_: DateTime | None = Field(default=None, alias="from", description="startTime at or after")
+    to: DateTime | None = Field(default=None, description="startTime before")
 
 
-class TransactionsCsvQuery(BaseModel):
+class TransactionsCsvQuery(QueryString):
     chargeBoxId: str | None = None
     status: Literal["active", "completed", "in_progress"] | None = None
     idTag: str | None = None
-    from_: str | None = Field(default=None, alias="from")
-    to: str | None = None
+    from_: DateTime | None = Field(default=None, alias="from")
+    to: DateTime | None = None
 
 
 ConnectorNumber = Annotated[int, Field(ge=1, le=1000, examples=[1])]
@@ -160,7 +234,7 @@ class StartTransactionRequest(StrictBody):
     idTag: IdTagText | None = None
 
 
-class WaitQuery(BaseModel):
+class WaitQuery(QueryString):
     wait: float = Field(default=0, ge=0, le=60, description="seconds to wait for the session")
 
 
@@ -207,14 +281,14 @@ class FirmwareUpdateRequest(StrictBody):
         description="Without `location`: a file uploaded with POST /api/v1/firmware "
         "(default: the newest one).",
     )
-    retrieveDate: str | None = None
+    retrieveDate: DateTime | None = None
     retries: int | None = Field(default=None, ge=0, le=100)
     retryInterval: int | None = Field(default=None, ge=0, le=86400)
 
 
 class DiagnosticsRequest(StrictBody):
     location: str | None = Field(default=None, min_length=1, max_length=512)
-    startTime: str | None = None
-    stopTime: str | None = None
+    startTime: DateTime | None = None
+    stopTime: DateTime | None = None
     retries: int | None = Field(default=None, ge=0, le=100)
     retryInterval: int | None = Field(default=None, ge=0, le=86400)

@@ -1,21 +1,33 @@
-"""Response shapes, for the OpenAPI document only (the presenters build the bodies)."""
+"""Response shapes for the OpenAPI document (the presenters build the bodies). Each is closed
+(``additionalProperties: false``), so a field a route sends but this file does not list fails
+tests/test_openapi_walk.py and tests/test_schemathesis.py."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class ErrorDetail(BaseModel):
+class Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorDetail(Closed):
     code: str
     message: str
+    chargerErrorCode: str | None = Field(
+        default=None, description="502 only: the charger's CALLERROR code"
+    )
+    chargerErrorDescription: str | None = Field(
+        default=None, description="502 only: the charger's CALLERROR description"
+    )
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Closed):
     success: bool = False
     error: ErrorDetail
 
 
-class CertificateStatus(BaseModel):
+class CertificateStatus(Closed):
     role: str = Field(description="`ocpp`, `http` or `charger-ca`")
     file: str
     subject: str
@@ -24,20 +36,20 @@ class CertificateStatus(BaseModel):
     expiresSoon: bool = Field(description="true within 30 days of expiry (or past it)")
 
 
-class Health(BaseModel):
+class Health(Closed):
     status: str
     certificates: list[CertificateStatus] | None = Field(
         default=None, description="Only when TLS is configured: each certificate in use."
     )
 
 
-class Instructions(BaseModel):
+class Instructions(Closed):
     message: str
     url: str
     protocol: str
 
 
-class RegisteredCharger(BaseModel):
+class RegisteredCharger(Closed):
     id: str
     chargeBoxId: str
     name: str | None
@@ -54,7 +66,7 @@ class RegisteredCharger(BaseModel):
     )
 
 
-class ChargerSummary(BaseModel):
+class ChargerSummary(Closed):
     id: str
     chargeBoxId: str
     name: str | None
@@ -65,18 +77,18 @@ class ChargerSummary(BaseModel):
     lastHeartbeat: str | None
 
 
-class Pagination(BaseModel):
+class Pagination(Closed):
     total: int
     limit: int
     offset: int
 
 
-class ChargerList(BaseModel):
+class ChargerList(Closed):
     chargers: list[ChargerSummary]
     pagination: Pagination
 
 
-class Connector(BaseModel):
+class Connector(Closed):
     connectorId: int
     status: str
     errorCode: str
@@ -84,7 +96,7 @@ class Connector(BaseModel):
     transactionId: int | None
 
 
-class ChargerQuirks(BaseModel):
+class ChargerQuirks(Closed):
     """What the charger sends that the box copes with, for staff to raise with its installer."""
 
     zonelessTimestamps: int = Field(
@@ -100,7 +112,7 @@ class ChargerQuirks(BaseModel):
     )
 
 
-class ChargerDetails(BaseModel):
+class ChargerDetails(Closed):
     id: str
     chargeBoxId: str
     name: str | None
@@ -128,31 +140,31 @@ class ChargerDetails(BaseModel):
     quirks: ChargerQuirks
 
 
-class Unregistered(BaseModel):
+class Unregistered(Closed):
     message: str
     chargeBoxId: str
 
 
-class StatusNotification(BaseModel):
+class StatusNotification(Closed):
     status: str
     errorCode: str
     timestamp: str
 
 
-class ConnectorHistory(BaseModel):
+class ConnectorHistory(Closed):
     chargeBoxId: str
     connectorId: int
     statusNotifications: list[StatusNotification]
 
 
-class CreatedApiKey(BaseModel):
+class CreatedApiKey(Closed):
     id: str
     name: str
     key: str
     createdAt: str
 
 
-class ApiKey(BaseModel):
+class ApiKey(Closed):
     id: str
     name: str
     prefix: str
@@ -160,37 +172,37 @@ class ApiKey(BaseModel):
     createdAt: str
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Closed):
     apiKeys: list[ApiKey]
 
 
-class Message(BaseModel):
+class Message(Closed):
     message: str
 
 
-class ConnectionAttempt(BaseModel):
+class ConnectionAttempt(Closed):
     chargeBoxId: str
     remoteAddress: str
     reason: str
     timestamp: str
 
 
-class ConnectionAttempts(BaseModel):
+class ConnectionAttempts(Closed):
     connectionAttempts: list[ConnectionAttempt]
 
 
-class TracedFrame(BaseModel):
+class TracedFrame(Closed):
     direction: str
     frame: str
     timestamp: str
 
 
-class ChargerMessages(BaseModel):
+class ChargerMessages(Closed):
     chargeBoxId: str
     messages: list[TracedFrame]
 
 
-class IdTag(BaseModel):
+class IdTag(Closed):
     idTag: str
     expiryDate: str | None
     parentIdTag: str | None
@@ -199,12 +211,17 @@ class IdTag(BaseModel):
     updatedAt: str
 
 
-class IdTagList(BaseModel):
+class IdTagDeleted(Closed):
+    message: str
+    idTag: str
+
+
+class IdTagList(Closed):
     idTags: list[IdTag]
     pagination: Pagination
 
 
-class Transaction(BaseModel):
+class Transaction(Closed):
     id: str
     transactionId: int
     chargeBoxId: str
@@ -227,12 +244,12 @@ class Transaction(BaseModel):
     )
 
 
-class TransactionList(BaseModel):
+class TransactionList(Closed):
     transactions: list[Transaction]
     pagination: Pagination
 
 
-class MeterValue(BaseModel):
+class MeterValue(Closed):
     connectorId: int
     timestamp: str
     measurand: str
@@ -245,13 +262,13 @@ class MeterValue(BaseModel):
     valueWh: float | None
 
 
-class MeterValueList(BaseModel):
+class MeterValueList(Closed):
     transactionId: int
     meterValues: list[MeterValue]
     pagination: Pagination
 
 
-class RemoteStarted(BaseModel):
+class RemoteStarted(Closed):
     message: str
     chargeBoxId: str
     #: null when the request named none and the charger has not started yet.
@@ -262,7 +279,7 @@ class RemoteStarted(BaseModel):
     note: str | None = None
 
 
-class RemoteStopped(BaseModel):
+class RemoteStopped(Closed):
     message: str
     transactionId: int
     chargeBoxId: str
@@ -270,27 +287,37 @@ class RemoteStopped(BaseModel):
     note: str | None = None
 
 
-class CommandResult(BaseModel):
+class CommandResult(Closed):
     """The charger's answer: `status` in lower snake case, plus what was asked."""
 
     message: str
     chargeBoxId: str
     status: str
+    # What was asked, echoed by the commands that take it.
+    type: str | None = None
+    connectorId: int | None = None
+    requestedMessage: str | None = None
+    key: str | None = None
+    value: str | None = None
+    location: str | None = None
+    retrieveDate: str | None = None
+    firmwareId: str | None = None
+    fileName: str | None = None
 
 
-class ConfigurationKey(BaseModel):
+class ConfigurationKey(Closed):
     key: str
     readonly: bool
     value: str | None = None
 
 
-class ConfigurationResult(BaseModel):
+class ConfigurationResult(Closed):
     chargeBoxId: str
     configurationKey: list[ConfigurationKey]
     unknownKey: list[str]
 
 
-class CommandEntry(BaseModel):
+class CommandEntry(Closed):
     action: str
     apiKeyId: str | None
     request: dict[str, object]
@@ -302,13 +329,13 @@ class CommandEntry(BaseModel):
     finishedAt: str
 
 
-class CommandLog(BaseModel):
+class CommandLog(Closed):
     chargeBoxId: str
     commands: list[CommandEntry]
     pagination: Pagination
 
 
-class FirmwareFile(BaseModel):
+class FirmwareFile(Closed):
     """An uploaded firmware file; `downloadUrl` is what chargers are given (no key needed)."""
 
     id: str
@@ -319,11 +346,11 @@ class FirmwareFile(BaseModel):
     downloadUrl: str
 
 
-class FirmwareList(BaseModel):
+class FirmwareList(Closed):
     firmware: list[FirmwareFile]
 
 
-class DiagnosticsFile(BaseModel):
+class DiagnosticsFile(Closed):
     """A diagnostics file a charger uploaded to the box; `downloadUrl` needs the API key."""
 
     id: str
@@ -334,12 +361,12 @@ class DiagnosticsFile(BaseModel):
     downloadUrl: str
 
 
-class DiagnosticsFileList(BaseModel):
+class DiagnosticsFileList(Closed):
     chargeBoxId: str
     files: list[DiagnosticsFile]
 
 
-class ReceivedFile(BaseModel):
+class ReceivedFile(Closed):
     id: str
     fileName: str
     size: int

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from quart import Blueprint
 from quart_schema import document_response, validate_querystring
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
+from capacitor_edge.api.models import QueryString
 from capacitor_edge.domain.errors import NotFound
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.traffic import TrafficStore
@@ -17,7 +18,7 @@ from capacitor_edge.storage.traffic import TrafficStore
 ATTEMPTS_SHOWN = 100
 
 
-class MessagesQuery(BaseModel):
+class MessagesQuery(QueryString):
     limit: int = Field(default=50, ge=1, le=1000)
 
 

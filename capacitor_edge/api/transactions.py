@@ -8,10 +8,12 @@ from typing import Any
 
 from quart import Blueprint, Response
 from quart_schema import document_response, validate_querystring
+from werkzeug.routing import BaseConverter
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.api.models import (
+    TRANSACTION_ID_DIGITS,
     ListTransactionsQuery,
     PageQuery,
     TransactionsCsvQuery,
@@ -41,6 +43,18 @@ CSV_COLUMNS = [
 ]
 
 
+class TransactionIdConverter(BaseConverter):
+    """``/transactions/<id>`` for any segment but ``start``: ``GET /transactions/start`` is a
+    method the start endpoint does not take (405, Allow: POST), not a transaction named
+    "start". Other non-numbers still reach the route, for a 400 naming the parameter."""
+
+    regex = r"(?!start$)[^/]+"
+
+
+#: The name app.py registers :class:`TransactionIdConverter` under.
+TRANSACTION_ID_CONVERTER = "transaction_id"
+
+
 def present(item: TransactionView) -> dict[str, Any]:
     t = item.record
     return {
@@ -63,8 +77,18 @@ def present(item: TransactionView) -> dict[str, Any]:
     }
 
 
+def csv_row(item: TransactionView) -> dict[str, Any]:
+    """A transaction as the CSV shows it: booleans as ``true``/``false`` (as in the JSON,
+    and what spreadsheets read as booleans), not Python's ``True``/``False``."""
+    row = present(item)
+    return {
+        key: ("true" if value else "false") if isinstance(value, bool) else value
+        for key, value in row.items()
+    }
+
+
 def parse_transaction_id(text: str) -> int:
-    return path_integer("transactionId", text, digits=18)
+    return path_integer("transactionId", text, digits=TRANSACTION_ID_DIGITS)
 
 
 def to_filter(query: ListTransactionsQuery | TransactionsCsvQuery) -> TransactionFilter:
@@ -106,14 +130,14 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
         writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         for item in items:
-            writer.writerow(present(item))
+            writer.writerow(csv_row(item))
         return Response(
             out.getvalue(),
             mimetype="text/csv",
             headers={"Content-Disposition": 'attachment; filename="transactions.csv"'},
         )
 
-    @bp.get("/transactions/<transaction_id>")
+    @bp.get(f"/transactions/<{TRANSACTION_ID_CONVERTER}:transaction_id>")
     @document_response(r.Transaction)
     @document_response(r.ErrorBody, 404)
     async def get_transaction(transaction_id: str) -> Any:

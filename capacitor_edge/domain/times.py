@@ -16,7 +16,8 @@ def normalise_time(field: str, text: str | None) -> str | None:
         return None
     try:
         return iso_z(parse_iso(text))
-    except ValueError:
+    except (ValueError, OverflowError):
+        # OverflowError: a valid date-time whose UTC form falls outside years 1-9999.
         raise Invalid(field, "must be an ISO-8601 date-time") from None
 
 

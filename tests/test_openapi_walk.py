@@ -1,0 +1,104 @@
+"""Every route of ``/openapi.json`` called for real, each sent body checked against the schema
+the document gives for its status (issue 12, item 5). Success and error statuses alike; the
+commands' charger answers (200/202/502/504) need a connected charger and are covered by
+tests/ocpp/test_interop_commands.py, here they answer 503 (no charger connected).
+"""
+
+from __future__ import annotations
+
+import trio
+
+from tests.conftest import Appliance
+from tests.test_openapi_contract import TIMEOUT_S, contract_client
+from tests.test_transactions_api import make_history
+
+CP = "/api/v1/chargers/CP-1"
+COMMANDS = {
+    "remote-start": {"connectorId": 1, "idTag": "TAG-A"},
+    "reset": {"type": "Soft"},
+    "unlock": {"connectorId": 1},
+    "cache/clear": None,
+    "trigger": {"requestedMessage": "Heartbeat"},
+    "availability": {"connectorId": 0, "type": "Operative"},
+    "configuration/get": {},
+    "configuration/change": {"key": "HeartbeatInterval", "value": "60"},
+    "firmware/update": {"location": "http://example.test/fw.bin"},
+    "diagnostics": {},
+}
+
+
+async def test_every_route_sends_the_documented_body(appliance: Appliance) -> None:
+    with trio.fail_after(TIMEOUT_S * 3):
+        ids = await make_history(appliance)
+        client, contract = await contract_client(appliance)
+        async with client:
+            await client.get("/health")
+            await client.get("/metrics")
+            await client.post("/api/v1/chargers", json={"chargeBoxId": "CP-3"})
+            await client.post("/api/v1/chargers", json={"chargeBoxId": "CP-3"})  # 409
+            await client.post("/api/v1/chargers", json={"chargeBoxId": "has space"})  # 400
+            await client.get("/api/v1/chargers")
+            await client.get("/api/v1/chargers?limit=0")
+            await client.patch(CP, json={"name": "Bay 1"})
+            await client.patch("/api/v1/chargers/NOPE", json={"name": "x"})
+            await client.get(CP)
+            await client.get("/api/v1/chargers/NOPE")
+            await client.get(f"{CP}/connectors/1/status")
+            await client.get(f"{CP}/connectors/x/status")
+            await client.get(f"{CP}/messages")
+            await client.get("/api/v1/chargers/NOPE/messages")
+            await client.get("/api/v1/connection-attempts")
+            key = (await client.post("/api/v1/auth/api-keys", json={"name": "walk"})).json()
+            await client.get("/api/v1/auth/api-keys")
+            await client.delete(f"/api/v1/auth/api-keys/{key['id']}")
+            await client.delete(f"/api/v1/auth/api-keys/{key['id']}")  # 404
+            await client.post("/api/v1/id-tags", json={"idTag": "T1", "expiryDate": ""})
+            await client.post("/api/v1/id-tags", json={"idTag": "T1"})  # 409
+            await client.get("/api/v1/id-tags")
+            await client.get("/api/v1/id-tags/T1")
+            await client.patch("/api/v1/id-tags/T1", json={"blocked": True})
+            await client.delete("/api/v1/id-tags/T1")
+            await client.get("/api/v1/id-tags/T1")  # 404
+            await client.get("/api/v1/transactions")
+            await client.get("/api/v1/transactions?from=yesterday")  # 400
+            await client.get("/api/v1/transactions.csv")
+            await client.get(f"/api/v1/transactions/{ids['a1']}")
+            await client.get(f"/api/v1/transactions/{ids['a1']}/meter-values")
+            await client.get("/api/v1/transactions/999999/meter-values")  # 404
+            await client.post(f"/api/v1/transactions/{ids['a1']}/stop")  # 409 completed
+            await client.post(f"/api/v1/transactions/{ids['a3']}/stop")  # 503 not connected
+            await client.post(
+                "/api/v1/transactions/start", json={"chargeBoxId": "CP-1", "connectorId": 1}
+            )
+            for command, body in COMMANDS.items():
+                await client.post(f"{CP}/{command}", json=body)
+            await client.post("/api/v1/chargers/NOPE/reset", json={"type": "Soft"})  # 404
+            await client.get(f"{CP}/commands")
+            upload = await client.post(
+                "/api/v1/firmware", files={"file": ("fw.bin", b"\x00firmware" * 100)}
+            )
+            firmware = upload.json()
+            await client.get("/api/v1/firmware")
+            download = firmware["downloadUrl"].split("://", 1)[1].split("/", 1)[1]
+            await client.get(f"/{download}")
+            await client.delete(f"/api/v1/firmware/{firmware['id']}")
+            await client.get(f"{CP}/diagnostics-files")
+            await client.get(f"{CP}/diagnostics-files/nope")
+            for method in ("PUT", "POST"):
+                await client.request(method, "/files/diagnostics/bad-token/", content=b"x")
+                await client.request(method, "/files/diagnostics/bad-token/a.txt", content=b"x")
+            await client.delete(CP)
+            async with appliance.client(key="wrong") as stranger:
+                stranger.event_hooks["response"] = client.event_hooks["response"]
+                await stranger.get("/api/v1/chargers")  # 401
+                for _ in range(1000):  # until the failed-key limit answers 429
+                    if (await stranger.get("/api/v1/chargers")).status_code == 429:
+                        break
+    documented = {
+        (path, method) for path, item in contract.document["paths"].items() for method in item
+    }
+    called = {(path, method) for path, method, _ in contract.seen}
+    assert len(contract.seen) > 40, contract.seen
+    assert documented - called == set()
+    statuses = {status for _, _, status in contract.seen}
+    assert {"200", "201", "400", "401", "404", "409", "429", "503"} <= statuses
