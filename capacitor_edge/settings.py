@@ -312,8 +312,8 @@ class Settings:
     storage_reserve_mib: int = field(
         default=8,
         metadata=_doc(
-            "MiB kept free in `data_dir` as `.reserve`, released to checkpoint, migrate and "
-            "shut down on a full disk; storage counts as full below twice this. 0: none.",
+            "MiB held back in `data_dir` as `.reserve`, released to checkpoint, migrate and "
+            "shut down on a full disk (keep it above the WAL's ~4 MiB). 0: none.",
             check=_non_negative,
         ),
     )

@@ -179,16 +179,17 @@ class Database:
                 break
 
     async def _check_room(self) -> None:
-        """Recreate the reserve if it fits; failing "full" while there is less room than the
-        reserve and as much again, ok again once there is."""
-        healthy = await trio.to_thread.run_sync(self._reserve.room_is_healthy)
-        if healthy:
+        """Recreate the reserve if it fits; "full" while it does not, ok again once it is back
+        with as much again free beside it."""
+        present, roomy = await trio.to_thread.run_sync(self._reserve.check)
+        if roomy:
             self.health.recovered(f"{describe_room(self.path)}, reserve in place")
-        elif self.health.current.status != "error":
+        elif not present and self.health.current.status != "error":
+            reserve = self._reserve
             self.health.failed(
                 StorageFull(
-                    f"storage full: {describe_room(self.path)}, less than the "
-                    f"{self._reserve.size}-byte reserve {self._reserve.path} and as much again"
+                    f"storage full: {describe_room(self.path)}; the {reserve.size}-byte reserve "
+                    f"{reserve.path} is used up and does not fit again"
                 )
             )
 
@@ -269,6 +270,10 @@ class Database:
         """
         if self._closing:
             raise StorageClosed("database is closing")
+        if self.health.current.status == "full":
+            # Refused before it is tried: what room is left (the released reserve) is kept
+            # for the checkpoint at shutdown. The room check lifts this when space returns.
+            raise StorageFull(f"storage full: {describe_room(self.path)}")
         item: _Write[T] = _Write(fn)
         self._pending.append(item)
         self._wakeup.set()
@@ -281,7 +286,7 @@ class Database:
     def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> None:
         """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
         answered about, such as the frame trace). Dropped if the database is closing."""
-        if self._closing:
+        if self._closing or self.health.current.status == "full":
             return
         self._pending.append(_Write(fn, detached=True))
         self._wakeup.set()

@@ -3,9 +3,10 @@
 A box whose disk is full must still be able to checkpoint its WAL, migrate and shut down, or its
 next start fails. So it keeps a reserve: ``DATA_DIR/.reserve``, a preallocated file created while
 there is room and deleted only when opening, checkpointing or closing the database needs the
-space. Storage counts as healthy while the reserve is in place and at least as much again is
-free; a write that fails for lack of space makes it failing at once, and it recovers by itself
-when space returns (the reserve is recreated, writes succeed again) without a restart.
+space. Storage turns "full" when a write fails for lack of room or the reserve is gone and
+cannot be made again; while full, writes are refused at once (so they cannot eat the room the
+reserve made). It recovers by itself, without a restart, once the reserve is back and as much
+again is free (the margin keeps it from flapping at the edge).
 """
 
 from __future__ import annotations
@@ -155,9 +156,10 @@ class Reserve:
             return False
         return True
 
-    def room_is_healthy(self) -> bool:
-        """The reserve is in place (made now if it fits) and as much again is free."""
-        return self.ensure() and free_bytes(self.path.parent) >= self.size
+    def check(self) -> tuple[bool, bool]:
+        """(the reserve is in place, made now if it fits; as much again is free beside it)."""
+        present = self.ensure()
+        return present, present and free_bytes(self.path.parent) >= self.size
 
 
 @dataclass(frozen=True)
