@@ -24,7 +24,7 @@ from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import RESERVE_FILE, StorageFull, StorageHealth
 from tests.conftest import make_settings
 from tests.support.small_disk import SmallDisk, small_disk
-from tests.test_storage import insert_org, org_names
+from tests.test_storage import WriterGate, insert_org, org_names
 from tests.test_systemd_notify import datagram_socket
 
 __all__ = ["small_disk"]  # the fixture, used by name
@@ -86,6 +86,42 @@ async def test_a_batch_that_hits_sqlite_full_fails_every_waiter_and_a_later_batc
             await db.write(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
             await db.write(insert_big("later"))
     assert org_names(path) == {"later" + BIG}
+
+
+async def test_a_full_disk_during_the_replay_of_a_batch_fails_the_whole_batch(
+    tmp_path: Path,
+) -> None:
+    """A write of its own fault makes the batch replay one write at a time; when the disk is
+    full during the replay, SQLite rolls the transaction back: every waiter must hear
+    StorageFull and nothing be stored (before: "no such savepoint" and a traceback)."""
+    path = tmp_path / "capacitor.db"
+
+    def own_fault(conn: sqlite3.Connection) -> None:
+        raise LookupError("this write fails by itself")
+
+    outcomes: dict[str, BaseException | str] = {}
+    gate = WriterGate()
+    with trio.fail_after(TIMEOUT_S):
+        async with running(Database(path, room_check_interval_s=0.01)) as db:
+            pages = await db.write(lambda c: c.execute("PRAGMA page_count").fetchone()[0])
+            await db.write(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))
+
+            async def submit(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+                try:
+                    outcomes[label] = await db.write(fn)
+                except Exception as error:
+                    outcomes[label] = error
+
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(db.write, gate)
+                await gate.wait_entered()
+                nursery.start_soon(submit, "bad", own_fault)
+                for i in range(5):
+                    nursery.start_soon(submit, f"w{i}", insert_big(f"w{i}"))
+                await trio.testing.wait_all_tasks_blocked()
+                gate.release.set()
+    assert all(isinstance(outcome, StorageFull) for outcome in outcomes.values()), outcomes
+    assert org_names(path) == set()
 
 
 async def test_full_disk_checkpoint_at_shutdown_start_on_full_disk_and_recovery(

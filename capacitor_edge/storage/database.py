@@ -338,10 +338,14 @@ class Database:
                 try:
                     item.result = item.fn(conn)
                 except Exception as error:  # reported to that caller alone
-                    conn.execute("ROLLBACK TO write")
                     failure = as_storage_failure(error, self.path)
-                    item.error = failure or error
-                    if item.detached and failure is None:
+                    if failure is not None:
+                        # The disk failed, not this write (and SQLite may have rolled the
+                        # whole transaction back): the batch fails as one, below.
+                        raise failure from error
+                    conn.execute("ROLLBACK TO write")
+                    item.error = error
+                    if item.detached:
                         log.warning("background write failed: %r", error)
                 conn.execute("RELEASE write")
             conn.execute("COMMIT")
