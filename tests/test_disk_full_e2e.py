@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from capacitor_edge.storage.space import RESERVE_FILE
 from tests.support.charger_process import ChargerCallError, ChargerProcess
 from tests.support.server_process import ServerProcess
 from tests.support.small_disk import SmallDisk, small_disk
+from tests.test_systemd_notify import datagram_socket
 
 __all__ = ["small_disk"]  # the fixture, used by name
 
@@ -108,3 +110,34 @@ async def test_a_full_disk_under_load_and_the_next_start(small_disk: SmallDisk) 
                 assert created.status_code == 201, created.text
             assert (data_dir / RESERVE_FILE).stat().st_size == 2 * 1024 * 1024
         assert "Traceback" not in again.stderr_text()
+
+
+@pytest.mark.slow
+async def test_systemd_hears_at_once_when_storage_fails_and_recovers(
+    small_disk: SmallDisk, tmp_path: Path
+) -> None:
+    """STATUS= (what `systemctl status` shows) changes as soon as a write fails for lack of
+    room, and back to the listening line when space returns."""
+    notify_path = str(tmp_path / "notify.sock")
+    env = {**server_env(), "NOTIFY_SOCKET": notify_path}
+    statuses: list[str] = []
+    with trio.fail_after(60), datagram_socket(notify_path) as sock:
+
+        async def next_status() -> str:
+            while True:
+                lines = (await sock.recv(4096)).decode().split("\n")
+                found = [line.removeprefix("STATUS=") for line in lines if "STATUS=" in line]
+                if found:
+                    statuses.append(found[0])
+                    return found[0]
+
+        async with ServerProcess.start(small_disk.path / "data", env=env) as server:
+            assert (await next_status()).startswith("REST ")  # READY=1 with it
+            async with client(server) as api:
+                small_disk.fill()
+                write = await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
+                assert write.json()["error"]["code"] == "STORAGE_FULL"
+                assert (await next_status()).startswith("storage full: data dir ")
+                small_disk.free_up()
+                assert (await next_status()).startswith("REST ")
+        assert (await next_status()) == "shutting down"

@@ -25,15 +25,16 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import trio
 
 from capacitor_edge import metrics
-from capacitor_edge.storage.backups import backup_before_migrating
-from capacitor_edge.storage.migrations import apply_migrations
+from capacitor_edge.storage.connections import checkpoint, in_snapshot, roll_back
+from capacitor_edge.storage.connections import connect as connect
+from capacitor_edge.storage.connections import migrate_with_backup as migrate_with_backup
 from capacitor_edge.storage.space import (
     Reserve,
     StorageFailure,
@@ -63,35 +64,6 @@ class BatchStats:
     writes: int = 0
     largest_batch: int = 0
     commit_seconds_total: float = 0.0
-
-
-def migrate_with_backup(conn: sqlite3.Connection, path: Path) -> int:
-    """Apply migrations; an existing database that is behind is first copied next to itself
-    (``capacitor.db.v{old}-{time}.bak``, the newest 3 kept), so an upgrade can be undone."""
-    backup = backup_before_migrating(conn, path, datetime.now(UTC))
-    if backup is not None:
-        log.info("database schema is behind: kept a copy in %s before migrating", backup)
-    return apply_migrations(conn)
-
-
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """Open a connection with the pragmas every connection of ours uses."""
-    conn = sqlite3.connect(
-        path,
-        isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
-        check_same_thread=False,
-        timeout=10.0,  # busy timeout: the CLI may write while the server runs
-    )
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    if read_only:
-        conn.execute("PRAGMA query_only = ON")
-    else:
-        conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a power cut on a car-park gateway must not lose an acknowledged write; group
-        # commit pays one fsync per batch, not per row.
-        conn.execute("PRAGMA synchronous = FULL")
-    return conn
 
 
 @dataclass
@@ -304,7 +276,7 @@ class Database:
                 item.result = item.fn(conn)
             conn.execute("COMMIT")
         except Exception as error:
-            _roll_back(conn)
+            roll_back(conn)
             failure = as_storage_failure(error, self.path)
             if failure is None:
                 # A write failed: replay the batch with a savepoint per write, so the failing
@@ -350,7 +322,7 @@ class Database:
                 conn.execute("RELEASE write")
             conn.execute("COMMIT")
         except Exception as error:
-            _roll_back(conn)
+            roll_back(conn)
             failure = as_storage_failure(error, self.path)
             if failure is None:  # a storage failure is logged once, by StorageHealth
                 log.exception("group commit of %d writes failed", len(batch))
@@ -377,7 +349,7 @@ class Database:
             conn = self._inline_reader = connect(self.path, read_only=True)
             conn.execute(f"PRAGMA busy_timeout = {INLINE_BUSY_TIMEOUT_MS}")
         try:
-            return _in_snapshot(conn, fn)
+            return in_snapshot(conn, fn)
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise
@@ -389,32 +361,7 @@ class Database:
         if conn is None:
             conn = connect(self.path, read_only=True)
         try:
-            return _in_snapshot(conn, fn)
+            return in_snapshot(conn, fn)
         finally:
             with self._reader_lock:
                 self._readers.append(conn)
-
-
-def checkpoint(conn: sqlite3.Connection) -> None:
-    """Copy the WAL into the database and truncate it to zero bytes (raises on a full disk)."""
-    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    if busy:
-        # Another process (a `backup`, doctor) reads an old snapshot: the WAL stays for now.
-        log.info("WAL checkpoint incomplete: another connection is reading")
-
-
-def _roll_back(conn: sqlite3.Connection) -> None:
-    if conn.in_transaction:
-        try:
-            conn.execute("ROLLBACK")
-        except sqlite3.Error as error:  # SQLite has rolled back already after some failures
-            log.warning("rollback failed: %s", error)
-
-
-def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    """``fn(conn)`` in one read transaction: one consistent snapshot even across queries."""
-    conn.execute("BEGIN")
-    try:
-        return fn(conn)
-    finally:
-        conn.execute("COMMIT")
