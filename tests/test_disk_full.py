@@ -20,6 +20,9 @@ import trio.testing
 from capacitor_edge.app.doctor import Report, check_room
 from capacitor_edge.app.serve import WatchdogPolicy
 from capacitor_edge.app.systemd import Notifier
+from capacitor_edge.clock import SystemClock
+from capacitor_edge.domain.charger_messages import ChargerIdentity
+from capacitor_edge.domain.services import build_services
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import RESERVE_FILE, StorageFull, StorageHealth
 from tests.conftest import make_settings
@@ -245,3 +248,17 @@ async def test_watchdog_keeps_being_fed_when_storage_was_failing_at_start(
                 assert await sock.recv(100) == b"WATCHDOG=1"
             nursery.cancel_scope.cancel()
         notifier.close()
+
+
+async def test_pruning_traces_on_a_full_disk_leaves_the_server_running(tmp_path: Path) -> None:
+    """The periodic trace prune met StorageFull and, uncaught, ended the whole server."""
+    settings = make_settings(tmp_path)
+    db = Database(tmp_path / "capacitor.db")
+    with trio.fail_after(TIMEOUT_S):
+        async with running(db):
+            services = build_services(db, settings, SystemClock())
+            messages = services.charger_messages
+            charger = ChargerIdentity("CP-1", 1, "org_default")
+            messages.trace(charger, "in", '[2,"1","Heartbeat",{}]')
+            db.health.failed(StorageFull("storage full: test"))  # as a failed batch does
+            await messages.prune_traces(keep=10)  # refused, and no exception

@@ -161,7 +161,12 @@ class ChargerMessages:
         """Cut each trace written to since the last prune back to its newest ``keep`` frames."""
         seqs, self._traced = sorted(self._traced), set()
         if seqs:
-            await self._traffic.prune_trace(seqs, keep)
+            try:
+                await self._traffic.prune_trace(seqs, keep)
+            except StorageFailure:
+                # A full disk must not end the periodic task (it took the whole server down):
+                # try these again next time; the failure is logged once, by storage.
+                self._traced.update(seqs)
 
     # -- OCPP 1.6 Core: charger-initiated messages -----------------------------------------
 
