@@ -309,6 +309,22 @@ class Settings:
             check=_positive,
         ),
     )
+    storage_reserve_mib: int = field(
+        default=8,
+        metadata=_doc(
+            "MiB held back in `data_dir` as `.reserve`, released to checkpoint, migrate and "
+            "shut down on a full disk (keep it above the WAL's ~4 MiB). 0: none.",
+            check=_non_negative,
+        ),
+    )
+    storage_failure_watchdog_s: float = field(
+        default=300.0,
+        metadata=_doc(
+            "Under a systemd watchdog, stop sending `WATCHDOG=1` once storage has failed this "
+            "long, so systemd restarts the box (not again if it was failing from start); 0: never.",
+            check=_non_negative,
+        ),
+    )
 
     def __post_init__(self) -> None:
         # Settings that only make sense together; checked once, whatever their sources.

@@ -48,6 +48,9 @@ def make_settings(tmp_path: Path, **overrides: Any) -> Settings:
         "http": "127.0.0.1:0",
         "ocpp": "127.0.0.1:0",
         "public_url": PUBLIC_URL,
+        # No 8 MiB `.reserve` per test (hundreds of runs' tmp dirs are kept); the full-disk
+        # tests set their own.
+        "storage_reserve_mib": "0",
     }
     flags.update({key: None if value is None else str(value) for key, value in overrides.items()})
     return load_settings(None, {}, flags)

@@ -35,6 +35,7 @@ from capacitor_edge.api.transactions import (
 )
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.services import Services
+from capacitor_edge.storage.space import StorageHealth
 
 API_PREFIX = "/api/v1"
 #: JSON bodies of this API are small; anything bigger is a mistake or an attack.
@@ -66,7 +67,9 @@ class JsonRequest(TrioRequest):
         super().__init__(method, scheme, path, *args, **kwargs)
 
 
-def create_app(services: Services, ready: trio.Event) -> QuartTrio:
+def create_app(
+    services: Services, ready: trio.Event, storage: StorageHealth | None = None
+) -> QuartTrio:
     app = QuartTrio("capacitor_edge")
     app.request_class = JsonRequest
     app.url_map.converters[TRANSACTION_ID_CONVERTER] = TransactionIdConverter
@@ -93,9 +96,12 @@ def create_app(services: Services, ready: trio.Event) -> QuartTrio:
     @document_response(responses.Health)
     @document_response(responses.Health, 503)
     async def health() -> Any:
-        """200 once the appliance is ready; no key needed."""
+        """200 once the appliance is ready and while it can store what it acknowledges; 503
+        ``failing`` with the storage's state when it cannot (a full disk). No key needed."""
         if not ready.is_set():
             return {"status": "starting"}, 503
+        if storage is not None and not storage.current.ok:
+            return {"status": "failing", "storage": presenters.storage_status(storage)}, 503
         body: dict[str, Any] = {"status": "ok"}
         if services.certificates.certificates:
             # Only with TLS configured, so the plain appliance still answers {"status": "ok"}.

@@ -21,6 +21,7 @@ from capacitor_edge.domain.errors import (
     DomainError,
     Invalid,
     NotFound,
+    StorageFailure,
 )
 
 log = logging.getLogger("capacitor_edge.api")
@@ -120,6 +121,12 @@ def install_error_handlers(app: Quart) -> None:
             },
         }
         return jsonify(body), 502
+
+    @app.errorhandler(StorageFailure)
+    async def storage_failure(error: StorageFailure) -> Any:
+        # 503: the request was fine and may be sent again once there is room; nothing of it
+        # was stored. The message names the data dir and its free space for the operator.
+        return error_response(503, error.code, error.message)
 
     @app.errorhandler(Invalid)
     async def invalid(error: Invalid) -> Any:

@@ -10,6 +10,7 @@ from capacitor_edge.domain.certificates import CertificateWatch
 from capacitor_edge.domain.chargers import ChargerDetails
 from capacitor_edge.storage.chargers import ChargerRecord, ConnectorStatus
 from capacitor_edge.storage.keys import ApiKeyRecord
+from capacitor_edge.storage.space import StorageHealth
 
 CHARGER_PROTOCOL = "ocpp1.6"
 
@@ -143,6 +144,12 @@ def api_key(record: ApiKeyRecord) -> dict[str, Any]:
         "lastUsed": record.last_used,
         "createdAt": record.created_at,
     }
+
+
+def storage_status(health: StorageHealth) -> dict[str, Any]:
+    current = health.current
+    since = iso_z(current.since) if current.since is not None else None
+    return {"status": current.status, "message": current.message, "since": since}
 
 
 def certificate_statuses(watch: CertificateWatch, now: datetime) -> list[dict[str, Any]]:

@@ -36,8 +36,17 @@ class CertificateStatus(Closed):
     expiresSoon: bool = Field(description="true within 30 days of expiry (or past it)")
 
 
+class StorageState(Closed):
+    status: str = Field(description="`full` (no room in the data dir) or `error`")
+    message: str = Field(description="What is wrong: the data dir, its free bytes, the WAL size")
+    since: str = Field(description="When storage stopped working")
+
+
 class Health(Closed):
-    status: str
+    status: str = Field(description="`ok`, `starting` (503) or `failing` (503)")
+    storage: StorageState | None = Field(
+        default=None, description="Only while failing: why the box cannot store what it is sent."
+    )
     certificates: list[CertificateStatus] | None = Field(
         default=None, description="Only when TLS is configured: each certificate in use."
     )

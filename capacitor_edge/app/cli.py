@@ -29,6 +29,7 @@ from capacitor_edge.simulator import command as simulate_command
 from capacitor_edge.storage import keys as key_rows
 from capacitor_edge.storage.database import connect, migrate_with_backup
 from capacitor_edge.storage.migrations import DatabaseTooNew
+from capacitor_edge.storage.space import StorageFailure
 
 log = logging.getLogger("capacitor_edge")
 
@@ -169,11 +170,15 @@ def run_serve(settings: Settings) -> int:
     except BaseExceptionGroup as group:
         # Nurseries wrap start-up failures in groups; a failure with a plain explanation (a
         # newer database, a port in use) is shown as that one line, not as a traceback.
-        known = group.subgroup(lambda e: isinstance(e, DatabaseTooNew | OSError))
+        known = group.subgroup(lambda e: isinstance(e, DatabaseTooNew | OSError | StorageFailure))
         if known is None or (
             known is not group
             and group.subgroup(
-                lambda e: not isinstance(e, DatabaseTooNew | OSError | BaseExceptionGroup)
+                lambda e: (
+                    not isinstance(
+                        e, DatabaseTooNew | OSError | StorageFailure | BaseExceptionGroup
+                    )
+                )
             )
         ):
             raise
@@ -263,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, DatabaseTooNew, cert_kit.KitError) as error:
         print(f"capacitor-edge: {error}", file=sys.stderr)
         return 2
-    except OSError as error:
+    except (OSError, StorageFailure) as error:
         print(f"capacitor-edge: {error}", file=sys.stderr)
         return 1
     raise AssertionError("unreachable: argparse requires a command")

@@ -23,6 +23,7 @@ from capacitor_edge.app.serve import INITIAL_KEY_FILE, database_path
 from capacitor_edge.settings import HostPort, Settings
 from capacitor_edge.storage.backups import inspect_read_only
 from capacitor_edge.storage.migrations import MIGRATIONS
+from capacitor_edge.storage.space import Reserve, free_bytes, wal_bytes
 
 
 @dataclass
@@ -127,6 +128,42 @@ def check_database(settings: Settings, report: Report) -> None:
         )
     else:
         report.ok(f"database schema version {version} is current")
+
+
+def check_room(settings: Settings, report: Report) -> None:
+    """Free space in the data dir and the WAL's size: a full disk stops every write."""
+    data_dir = settings.data_dir
+    reserve = Reserve(data_dir, settings.storage_reserve_mib * 1024 * 1024)
+    try:
+        free = free_bytes(data_dir)
+    except OSError as error:
+        report.warn(f"cannot tell the free space in {data_dir} ({error.strerror})")
+        return
+    held = f"the {_mib(reserve.size)} reserve {reserve.path}"
+    state = "is in place" if reserve.present() else "is missing (released on a full disk)"
+    text = f"data dir {data_dir}: {_mib(free)} free ({free} bytes); {held} {state}"
+    if free < reserve.size and not reserve.present():
+        report.fail(f"{text}: the disk is full; free space there (old *.bak copies, logs)")
+    elif free < max(2 * reserve.size, LOW_FREE_BYTES):
+        report.warn(f"{text}: little room left; free space there before writes fail")
+    else:
+        report.ok(text)
+    wal = wal_bytes(database_path(settings))
+    if reserve.size and wal > reserve.size:
+        report.warn(
+            f"WAL {wal} bytes is larger than {held}: a checkpoint may not fit on a full disk "
+            "(a long-running reader, e.g. a backup, keeps it from being folded in)"
+        )
+    else:
+        report.ok(f"WAL {database_path(settings)}-wal: {wal} bytes")
+
+
+#: Below this much free space doctor warns, whatever the reserve.
+LOW_FREE_BYTES = 64 * 1024 * 1024
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def _probe_context(settings: Settings) -> ssl.SSLContext:
@@ -265,6 +302,7 @@ def diagnose(settings: Settings) -> Report:
     report = Report()
     if check_data_dir(settings, report):
         check_database(settings, report)
+        check_room(settings, report)
     try:
         running = settings.data_dir.is_dir() and is_locked(settings.data_dir)
     except OSError as error:

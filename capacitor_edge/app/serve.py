@@ -29,12 +29,14 @@ from capacitor_edge.clock import Clock, SystemClock
 from capacitor_edge.domain.services import Services, build_services
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.listener import serve_ocpp
 from capacitor_edge.transport.ports import CannotListen
 
 log = logging.getLogger("capacitor_edge")
 
 DATABASE_FILE = "capacitor.db"
+MIB = 1024 * 1024
 INITIAL_KEY_FILE = "initial-api-key"
 
 
@@ -169,28 +171,33 @@ async def serve(
     """Run the appliance until ``shutdown`` is set; then stop cleanly.
 
     Under systemd (``notifier``, from ``NOTIFY_SOCKET`` by default) it sends ``READY=1`` once
-    both listeners listen, ``STOPPING=1`` when shutdown begins, and ``WATCHDOG=1`` from a task
-    of the root nursery for as long as the event loop runs.
+    both listeners listen, ``STOPPING=1`` when shutdown begins, ``STATUS=`` whenever storage
+    starts or stops failing, and ``WATCHDOG=1`` from a task of the root nursery for as long as
+    the event loop runs and storage has not been failing for ``storage_failure_watchdog_s``.
     """
     limit = raise_open_files_limit()
     log.debug("open-files limit %d", limit)
     # 0700: the database holds key hashes and the first API key sits beside it.
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    db = Database(database_path(settings))
+    clock = clock or SystemClock()
+    db = Database(
+        database_path(settings), reserve_bytes=settings.storage_reserve_mib * MIB, now=clock.now
+    )
     ready = trio.Event()
     systemd = notifier or Notifier.from_environ()
-    watchdog = trio.CancelScope()
+    watchdog, reporting = trio.CancelScope(), trio.CancelScope()
     # The data dir's lock, held for the whole run: `restore` and a second `serve` refuse while
     # it is held (DataDirBusy, before the database is touched).
     async with holding_data_dir(settings.data_dir), trio.open_nursery() as root:
-        root.start_soon(_feed_watchdog, systemd, watchdog)
         await root.start(db.run)
+        feed = WatchdogPolicy(db.health, settings.storage_failure_watchdog_s)
+        root.start_soon(_feed_watchdog, systemd, watchdog, feed)
         try:
-            services = build_services(db, settings, clock or SystemClock())
+            services = build_services(db, settings, clock)
             await bootstrap(services, settings, announce_key)
             for warning in services.certificates.warnings(services.clock.now()):
                 log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
-            app = create_app(services, ready)
+            app = create_app(services, ready, db.health)
             async with trio.open_nursery() as front:
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
@@ -201,7 +208,9 @@ async def serve(
                 for warning in address_warnings(settings, http_url, ocpp_url):
                     log.warning("%s", warning)
                 task_status.started(Endpoints(http_url, ocpp_url, services))
-                systemd.ready(f"REST {http_url}, OCPP {ocpp_url}")
+                listening = f"REST {http_url}, OCPP {ocpp_url}"
+                systemd.ready(storage_status(db.health) or listening)
+                root.start_soon(_report_storage, systemd, db.health, listening, reporting)
                 await shutdown.wait()
                 log.info("shutting down")
                 systemd.stopping()
@@ -209,21 +218,73 @@ async def serve(
             with trio.CancelScope(shield=True):
                 await db.close()
             watchdog.cancel()
+            reporting.cancel()
             systemd.close()
     log.info("stopped")
 
 
-async def _feed_watchdog(systemd: Notifier, scope: trio.CancelScope) -> None:
+class WatchdogPolicy:
+    """Whether to send the next ``WATCHDOG=1``: not once storage has been failing for
+    ``bound_s`` (0: no bound), so systemd restarts a box that can store nothing. But only for a
+    failure that began in this run: if the box was already failing when it started, a restart
+    did not help and another would only drop every charger again, so it keeps running (reads,
+    /health 503, STATUS=) and recovers by itself when space returns."""
+
+    def __init__(self, health: StorageHealth, bound_s: float) -> None:
+        self.health = health
+        self.bound_s = bound_s
+        self._episode_at_start = health.failing_since
+        self._warned_for: float | None = None
+
+    def __call__(self) -> bool:
+        since = self.health.failing_since
+        if since is None or since == self._episode_at_start or not self.bound_s:
+            return True
+        failing_for = trio.current_time() - since
+        if failing_for < self.bound_s:
+            return True
+        if self._warned_for != since:
+            self._warned_for = since
+            log.error(
+                "storage failing for %.0f s (storage_failure_watchdog_s): no more WATCHDOG=1, "
+                "so systemd restarts the service",
+                failing_for,
+            )
+        return False
+
+
+def storage_status(health: StorageHealth) -> str | None:
+    current = health.current
+    return None if current.ok else current.message
+
+
+async def _report_storage(
+    systemd: Notifier, health: StorageHealth, listening: str, scope: trio.CancelScope
+) -> None:
+    """``STATUS=`` at once when storage starts or stops failing (``systemctl status`` shows it)."""
     with scope:
-        await systemd.keep_watchdog_fed()
+        while True:
+            await health.wait_changed()
+            systemd.notify(f"STATUS={storage_status(health) or listening}")
+
+
+async def _feed_watchdog(systemd: Notifier, scope: trio.CancelScope, feed: WatchdogPolicy) -> None:
+    with scope:
+        await systemd.keep_watchdog_fed(feed)
 
 
 async def bootstrap(
     services: Services, settings: Settings, announce_key: Callable[[str, Path], None]
 ) -> None:
-    # Whatever the last run left behind, no charger is connected before the listener opens.
-    await services.charger_store.mark_all_offline()
-    created = await services.keys.bootstrap()
+    try:
+        # Whatever the last run left behind, no charger is connected before the listener opens.
+        await services.charger_store.mark_all_offline()
+        created = await services.keys.bootstrap()
+    except StorageFailure as failure:
+        # Start anyway on a full disk: reads work, /health says what is wrong, and the box
+        # recovers by itself when space returns. The next start does this again.
+        log.error("start-up writes not stored (%s); chargers may show as online", failure)
+        return
     if created is not None:
         path = settings.data_dir / INITIAL_KEY_FILE
         await trio.to_thread.run_sync(write_secret_file, path, created.secret)

@@ -14,7 +14,7 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import trio
 
@@ -97,8 +97,9 @@ class Notifier:
             self._socket.close()
             self._socket = None
 
-    async def keep_watchdog_fed(self) -> None:
-        """Ping ``WATCHDOG=1`` every half watchdog period, forever (cancel it to stop).
+    async def keep_watchdog_fed(self, feed: Callable[[], bool] = lambda: True) -> None:
+        """Ping ``WATCHDOG=1`` every half watchdog period while ``feed()`` says so, forever
+        (cancel it to stop).
 
         It runs as a task of the event loop on purpose: if the loop hangs, the pings stop and
         systemd restarts the service. Returns at once when there is no watchdog.
@@ -107,5 +108,6 @@ class Notifier:
         if interval is None:
             return
         while True:
-            self.notify("WATCHDOG=1")
+            if feed():
+                self.notify("WATCHDOG=1")
             await trio.sleep(interval)

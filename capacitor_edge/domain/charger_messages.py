@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.authorization import Authorizer
+from capacitor_edge.domain.errors import CallRejected, StorageFailure, StorageFull
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.meter_samples import read_samples
 from capacitor_edge.domain.remote_starts import RemoteStarts
@@ -52,6 +54,27 @@ class ChargerIdentity:
 Handler = Callable[[ChargerIdentity, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
+def storage_failures_as_callerror(handler: Handler) -> Handler:
+    """``handler``, answering a storage failure with an InternalError CALLERROR that says so
+    (OCPP-J §4.2.3: "An internal error occurred and the receiver was not able to process the
+    requested Action successfully"). Nothing was stored or acknowledged, so the charger keeps
+    the message and sends it again; the session goes on. The description names no paths."""
+
+    async def handle(charger: ChargerIdentity, payload: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return await handler(charger, payload)
+        except StorageFull:
+            raise CallRejected("InternalError", STORAGE_FULL_DESCRIPTION) from None
+        except StorageFailure:
+            raise CallRejected("InternalError", STORAGE_FAILING_DESCRIPTION) from None
+
+    return handle
+
+
+STORAGE_FULL_DESCRIPTION = "Central System storage is full: message not stored, retry later"
+STORAGE_FAILING_DESCRIPTION = "Central System storage is failing: message not stored, retry later"
+
+
 class ChargerMessages:
     def __init__(
         self,
@@ -73,7 +96,7 @@ class ChargerMessages:
         self._heartbeat_interval_s = heartbeat_interval_s
         self._accepted_vendors = accepted_vendors
         self._traced: set[int] = set()
-        self.handlers: dict[str, Handler] = {
+        handlers: dict[str, Handler] = {
             "BootNotification": self.boot_notification,
             "Heartbeat": self.heartbeat,
             "StatusNotification": self.status_notification,
@@ -84,6 +107,9 @@ class ChargerMessages:
             "DataTransfer": self.data_transfer,
             "FirmwareStatusNotification": self.firmware_status_notification,
             "DiagnosticsStatusNotification": self.diagnostics_status_notification,
+        }
+        self.handlers = {
+            action: storage_failures_as_callerror(handler) for action, handler in handlers.items()
         }
 
     # -- connection lifecycle --------------------------------------------------------------
@@ -100,9 +126,11 @@ class ChargerMessages:
     async def refused(
         self, charge_box_id: str, org_id: str | None, remote_address: str, reason: str
     ) -> None:
-        await self._traffic.record_attempt(
-            charge_box_id, org_id, remote_address, reason, iso_z(self._clock.now())
-        )
+        # The refusal itself stands on a full disk; that is logged once, by storage.
+        with suppress(StorageFailure):
+            await self._traffic.record_attempt(
+                charge_box_id, org_id, remote_address, reason, iso_z(self._clock.now())
+            )
 
     async def connected(self, charger: ChargerIdentity) -> None:
         """Mark the charger online. Not awaited to its commit: the charger is answered about
@@ -115,7 +143,9 @@ class ChargerMessages:
             # Messages other than Heartbeat and BootNotification only touched the in-memory
             # time: persist it now, committed no later than the offline mark below.
             self._chargers.note_heartbeat(charger.charger_seq, iso_z(last_seen))
-        await self._chargers.set_online(charger.charger_seq, False, iso_z(self._clock.now()))
+        # A full disk is logged once, by storage, not once per charger that leaves.
+        with suppress(StorageFailure):
+            await self._chargers.set_online(charger.charger_seq, False, iso_z(self._clock.now()))
 
     def seen(self, charger: ChargerIdentity) -> None:
         """A message arrived from ``charger`` (called before its answer is built, so a REST read
@@ -139,7 +169,12 @@ class ChargerMessages:
         """Cut each trace written to since the last prune back to its newest ``keep`` frames."""
         seqs, self._traced = sorted(self._traced), set()
         if seqs:
-            await self._traffic.prune_trace(seqs, keep)
+            try:
+                await self._traffic.prune_trace(seqs, keep)
+            except StorageFailure:
+                # A full disk must not end the periodic task (it took the whole server down):
+                # try these again next time; the failure is logged once, by storage.
+                self._traced.update(seqs)
 
     # -- OCPP 1.6 Core: charger-initiated messages -----------------------------------------
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+# The storage's own failures (a full disk: HTTP 503 STORAGE_FULL, others STORAGE_ERROR) reach
+# the adapters as they are; named here so the adapters know one error tree.
+from capacitor_edge.storage.space import StorageFailure as StorageFailure
+from capacitor_edge.storage.space import StorageFull as StorageFull
+
 
 class DomainError(Exception):
     code = "INTERNAL_ERROR"

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 
 import trio
 
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.errors import NotFound
+from capacitor_edge.domain.errors import NotFound, StorageFailure
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.rate_limits import FailureLimiter
 from capacitor_edge.storage.keys import ApiKeyRecord, KeyStore
@@ -113,7 +114,9 @@ class ApiKeys:
             record, last_touch = cached
         now = trio.current_time()
         if now - last_touch >= LAST_USED_RESOLUTION_S:
-            await self._store.touch_key(record.id, iso_z(self._clock.now()))
+            # `lastUsed` is bookkeeping: a full disk must not refuse reads (GETs).
+            with suppress(StorageFailure):
+                await self._store.touch_key(record.id, iso_z(self._clock.now()))
             last_touch = now
         self._cache[key_hash] = (record, last_touch)
         return Principal(org_id=record.org_id, key_id=record.id)

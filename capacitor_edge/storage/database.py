@@ -12,6 +12,9 @@ per row reached ~4,500 commits/s; batches reach ~220,000 rows/s. If a write fail
 rolled back and replayed with a SAVEPOINT per write, so the failing write is rolled back alone
 and reported to its own caller only.
 Nothing is acknowledged before its commit: ``await db.write(...)`` returns after the COMMIT.
+When the disk itself fails (full, I/O errors), the whole batch fails with a
+:class:`~capacitor_edge.storage.space.StorageFailure` without a replay, :attr:`Database.health`
+says so, and the reserve (:mod:`capacitor_edge.storage.space`) keeps opening and closing possible.
 """
 
 from __future__ import annotations
@@ -22,19 +25,30 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import trio
 
 from capacitor_edge import metrics
-from capacitor_edge.storage.backups import backup_before_migrating
-from capacitor_edge.storage.migrations import apply_migrations
+from capacitor_edge.storage.connections import checkpoint, in_snapshot, roll_back
+from capacitor_edge.storage.connections import connect as connect
+from capacitor_edge.storage.connections import migrate_with_backup as migrate_with_backup
+from capacitor_edge.storage.space import (
+    Reserve,
+    StorageFailure,
+    StorageFull,
+    StorageHealth,
+    as_storage_failure,
+    describe_room,
+)
 
 T = TypeVar("T")
 #: How long an inline read may wait on a locked file before it is handed to a worker thread.
 INLINE_BUSY_TIMEOUT_MS = 20
+#: How often the writer looks at the room left in the data directory.
+ROOM_CHECK_INTERVAL_S = 2.0
 log = logging.getLogger("capacitor_edge.storage")
 
 
@@ -52,35 +66,6 @@ class BatchStats:
     commit_seconds_total: float = 0.0
 
 
-def migrate_with_backup(conn: sqlite3.Connection, path: Path) -> int:
-    """Apply migrations; an existing database that is behind is first copied next to itself
-    (``capacitor.db.v{old}-{time}.bak``, the newest 3 kept), so an upgrade can be undone."""
-    backup = backup_before_migrating(conn, path, datetime.now(UTC))
-    if backup is not None:
-        log.info("database schema is behind: kept a copy in %s before migrating", backup)
-    return apply_migrations(conn)
-
-
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
-    """Open a connection with the pragmas every connection of ours uses."""
-    conn = sqlite3.connect(
-        path,
-        isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
-        check_same_thread=False,
-        timeout=10.0,  # busy timeout: the CLI may write while the server runs
-    )
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA foreign_keys = ON")
-    if read_only:
-        conn.execute("PRAGMA query_only = ON")
-    else:
-        conn.execute("PRAGMA journal_mode = WAL")
-        # FULL: a power cut on a car-park gateway must not lose an acknowledged write; group
-        # commit pays one fsync per batch, not per row.
-        conn.execute("PRAGMA synchronous = FULL")
-    return conn
-
-
 @dataclass
 class _Write(Generic[T]):
     fn: Callable[[sqlite3.Connection], T]
@@ -94,8 +79,19 @@ class Database:
     """One SQLite file. Start :meth:`run` in a nursery (it applies migrations, then serves
     writes); use :meth:`write` and :meth:`read` from any task; :meth:`close` drains and stops."""
 
-    def __init__(self, path: Path, *, readers: int = 4) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        readers: int = 4,
+        reserve_bytes: int = 0,
+        room_check_interval_s: float = ROOM_CHECK_INTERVAL_S,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         self.path = path
+        self.health = StorageHealth(now)
+        self._reserve = Reserve(path.parent, reserve_bytes)
+        self._room_check_interval_s = room_check_interval_s
         self._writer: sqlite3.Connection | None = None
         self._pending: list[_Write[Any]] = []
         self._wakeup = trio.Event()
@@ -113,22 +109,13 @@ class Database:
         """Open the writer, migrate, then commit batches until :meth:`close` is called."""
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._writer = await trio.to_thread.run_sync(self._open_and_migrate)
+        await self._check_room()
         task_status.started()
         try:
-            while True:
-                await self._wakeup.wait()
-                # Let the tasks that are ready to run take their step first: under load they
-                # add their writes to this batch instead of each waiting for a commit of its
-                # own (fewer thread hand-offs and fsyncs; one scheduler pass of latency).
-                await trio.lowlevel.checkpoint()
-                self._wakeup = trio.Event()
-                batch, self._pending = self._pending, []
-                if batch:
-                    await trio.to_thread.run_sync(self._commit, batch)
-                    for item in batch:
-                        item.done.set()
-                if self._closing and not self._pending:
-                    break
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(self._watch_room)
+                await self._commit_batches()
+                nursery.cancel_scope.cancel()
         finally:
             # Cancelled (or crashed) with writes still queued: fail them rather than leave their
             # callers waiting forever. They were never acknowledged, so nothing is lost.
@@ -141,6 +128,49 @@ class Database:
                 await trio.to_thread.run_sync(self._close_connections, writer)
             self._stopped.set()
 
+    async def _commit_batches(self) -> None:
+        while True:
+            await self._wakeup.wait()
+            # Let the tasks that are ready to run take their step first: under load they add
+            # their writes to this batch instead of each waiting for a commit of its own (fewer
+            # thread hand-offs and fsyncs; one scheduler pass of latency).
+            await trio.lowlevel.checkpoint()
+            self._wakeup = trio.Event()
+            batch, self._pending = self._pending, []
+            if batch:
+                failure = await trio.to_thread.run_sync(self._commit, batch)
+                if failure is not None:
+                    self.health.failed(failure)
+                elif self.health.current.status == "error":
+                    # Not for "full": a commit that fits in the WAL's old pages says nothing
+                    # about room; the room check decides that.
+                    self.health.recovered("a batch of writes was committed")
+                for item in batch:
+                    item.done.set()
+            if self._closing and not self._pending:
+                break
+
+    async def _check_room(self) -> None:
+        """Recreate the reserve if it fits; "full" while it does not, ok again once it is back
+        with as much again free beside it."""
+        present, roomy = await trio.to_thread.run_sync(self._reserve.check)
+        if roomy:
+            self.health.recovered(f"{describe_room(self.path)}, reserve in place")
+        elif not present and self.health.current.status != "error":
+            reserve = self._reserve
+            self.health.failed(
+                StorageFull(
+                    f"storage full: {describe_room(self.path)}; the {reserve.size}-byte reserve "
+                    f"{reserve.path} is used up and does not fit again"
+                )
+            )
+
+    async def _watch_room(self) -> None:
+        while True:
+            await trio.sleep(self._room_check_interval_s)
+            if self._reserve.size or not self.health.current.ok:
+                await self._check_room()
+
     async def close(self) -> None:
         """Commit everything already submitted, then stop the writer."""
         self._closing = True
@@ -148,17 +178,41 @@ class Database:
         await self._stopped.wait()
 
     def _open_and_migrate(self) -> sqlite3.Connection:
+        """Open, checkpoint and migrate; on a full disk, release the reserve and try again,
+        and if that is not enough either raise a one-line :class:`StorageFailure`."""
+        return self._with_reserve(self._open_once)
+
+    def _open_once(self) -> sqlite3.Connection:
         conn = connect(self.path)
         try:
+            # A WAL left behind by a run that could not checkpoint is folded in now, while the
+            # reserve is still there to make room for it.
+            checkpoint(conn)
             migrate_with_backup(conn, self.path)
         except BaseException:
             conn.close()
             raise
         return conn
 
+    def _with_reserve(self, step: Callable[[], T]) -> T:
+        try:
+            return step()
+        except (sqlite3.Error, OSError) as error:
+            failure = as_storage_failure(error, self.path)
+            if failure is None:
+                raise
+            if not self._reserve.release():
+                raise failure from error
+        try:
+            return step()
+        except (sqlite3.Error, OSError) as error:
+            failure = as_storage_failure(error, self.path)
+            if failure is None:
+                raise
+            raise failure from error
+
     def _close_connections(self, writer: sqlite3.Connection | None) -> None:
-        if writer is not None:
-            writer.close()
+        # Readers first: a TRUNCATE checkpoint can only reset the WAL once no reader uses it.
         inline, self._inline_reader = self._inline_reader, None
         if inline is not None:
             inline.close()
@@ -166,6 +220,17 @@ class Database:
             for conn in self._readers:
                 conn.close()
             self._readers.clear()
+        if writer is None:
+            return
+        try:
+            # Without this a full disk leaves the WAL behind, and the next start fails.
+            self._with_reserve(lambda: checkpoint(writer))
+        except StorageFailure as failure:
+            log.error("cannot checkpoint the WAL at shutdown: %s", failure.message)
+        finally:
+            writer.close()
+        # The next start may need the room: put the reserve back if it fits.
+        self._reserve.ensure()
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -177,6 +242,10 @@ class Database:
         """
         if self._closing:
             raise StorageClosed("database is closing")
+        if self.health.current.status == "full":
+            # Refused before it is tried: what room is left (the released reserve) is kept
+            # for the checkpoint at shutdown. The room check lifts this when space returns.
+            raise StorageFull(f"storage full: {describe_room(self.path)}")
         item: _Write[T] = _Write(fn)
         self._pending.append(item)
         self._wakeup.set()
@@ -189,12 +258,13 @@ class Database:
     def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> None:
         """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
         answered about, such as the frame trace). Dropped if the database is closing."""
-        if self._closing:
+        if self._closing or self.health.current.status == "full":
             return
         self._pending.append(_Write(fn, detached=True))
         self._wakeup.set()
 
-    def _commit(self, batch: list[_Write[Any]]) -> None:
+    def _commit(self, batch: list[_Write[Any]]) -> StorageFailure | None:
+        """Commit ``batch``; the storage failure that hit it, if one did."""
         conn = self._writer
         assert conn is not None
         started = time.perf_counter()
@@ -205,13 +275,19 @@ class Database:
             for item in batch:
                 item.result = item.fn(conn)
             conn.execute("COMMIT")
-        except Exception:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            # Something failed: replay the batch with a savepoint per write, so the failing
-            # write is reported to its own caller alone and the others still commit. Writes
-            # are functions of the database only, so running them again is safe.
-            self._commit_one_by_one(conn, batch)
+        except Exception as error:
+            roll_back(conn)
+            failure = as_storage_failure(error, self.path)
+            if failure is None:
+                # A write failed: replay the batch with a savepoint per write, so the failing
+                # write is reported to its own caller alone and the others still commit.
+                # Writes are functions of the database only, so running them again is safe.
+                self._commit_one_by_one(conn, batch)
+            else:
+                # The disk failed, not a write: a replay would fail the same way. Nothing of
+                # the batch was committed, so every waiter is told and none acknowledged.
+                for item in batch:
+                    item.result, item.error = None, failure
         elapsed = time.perf_counter() - started
         # Histograms are thread-safe; this runs on the writer's worker thread, once per batch.
         metrics.COMMIT_BATCH_WRITES.observe(len(batch))
@@ -223,6 +299,7 @@ class Database:
             largest_batch=max(stats.largest_batch, len(batch)),
             commit_seconds_total=stats.commit_seconds_total + elapsed,
         )
+        return next((i.error for i in batch if isinstance(i.error, StorageFailure)), None)
 
     def _commit_one_by_one(self, conn: sqlite3.Connection, batch: list[_Write[Any]]) -> None:
         try:
@@ -233,6 +310,11 @@ class Database:
                 try:
                     item.result = item.fn(conn)
                 except Exception as error:  # reported to that caller alone
+                    failure = as_storage_failure(error, self.path)
+                    if failure is not None:
+                        # The disk failed, not this write (and SQLite may have rolled the
+                        # whole transaction back): the batch fails as one, below.
+                        raise failure from error
                     conn.execute("ROLLBACK TO write")
                     item.error = error
                     if item.detached:
@@ -240,11 +322,12 @@ class Database:
                 conn.execute("RELEASE write")
             conn.execute("COMMIT")
         except Exception as error:
-            log.exception("group commit of %d writes failed", len(batch))
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            roll_back(conn)
+            failure = as_storage_failure(error, self.path)
+            if failure is None:  # a storage failure is logged once, by StorageHealth
+                log.exception("group commit of %d writes failed", len(batch))
             for item in batch:
-                item.error = error
+                item.error = failure or error
                 item.result = None
 
     # -- reads -------------------------------------------------------------------------------
@@ -266,7 +349,7 @@ class Database:
             conn = self._inline_reader = connect(self.path, read_only=True)
             conn.execute(f"PRAGMA busy_timeout = {INLINE_BUSY_TIMEOUT_MS}")
         try:
-            return _in_snapshot(conn, fn)
+            return in_snapshot(conn, fn)
         except sqlite3.OperationalError as error:
             if error.sqlite_errorcode not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 raise
@@ -278,16 +361,7 @@ class Database:
         if conn is None:
             conn = connect(self.path, read_only=True)
         try:
-            return _in_snapshot(conn, fn)
+            return in_snapshot(conn, fn)
         finally:
             with self._reader_lock:
                 self._readers.append(conn)
-
-
-def _in_snapshot(conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], T]) -> T:
-    """``fn(conn)`` in one read transaction: one consistent snapshot even across queries."""
-    conn.execute("BEGIN")
-    try:
-        return fn(conn)
-    finally:
-        conn.execute("COMMIT")
