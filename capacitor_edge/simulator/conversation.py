@@ -61,8 +61,9 @@ class Conversation:
         new_unique_id: Callable[[], str],
     ) -> None:
         self.name = name
-        # Every Central System request reaches the charger's answers once it is valid; those
-        # outside SupportedFeatureProfiles are refused there, after validation, as before.
+        # Every Central System request reaches the charger's answers once it is valid, so a bad
+        # payload gets its schema CALLERROR even for a command outside SupportedFeatureProfiles
+        # (which the answers then refuse with NotSupported).
         self.session = OcppSession(schemas, CSMS_SENDABLE, new_unique_id, role=CHARGE_POINT)
         self._send = send
         self._stats = stats
