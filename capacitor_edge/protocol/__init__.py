@@ -23,6 +23,8 @@ from capacitor_edge.protocol.frames import (
 )
 from capacitor_edge.protocol.schemas import SchemaMissing, SchemaRegistry, Violation
 from capacitor_edge.protocol.session import (
+    CHARGE_POINT,
+    CSMS,
     CallInProgress,
     CallReceived,
     Dropped,
@@ -30,12 +32,15 @@ from capacitor_edge.protocol.session import (
     Event,
     OcppSession,
     ResultReceived,
+    Role,
     Send,
 )
 
 __all__ = [
     "ALL_ACTIONS",
     "CHARGER_INITIATED",
+    "CHARGE_POINT",
+    "CSMS",
     "CSMS_INITIATED",
     "CSMS_SENDABLE",
     "Call",
@@ -50,6 +55,7 @@ __all__ = [
     "Frame",
     "OcppSession",
     "ResultReceived",
+    "Role",
     "SchemaMissing",
     "SchemaRegistry",
     "Send",
