@@ -37,6 +37,9 @@ _wire_log.setLevel(logging.WARNING)
 #: Bytes asked of the stream per read: one typical OCPP frame is well under 1 KiB; a storm of
 #: pipelined frames is taken in a few reads.
 RECEIVE_SIZE = 65536
+#: Bytes asked per read of the upgrade request: a charger's is a few hundred bytes, and a
+#: socket that trickles one in must not make the server allocate 64 KiB per read for it.
+REQUEST_RECEIVE_SIZE = 4096
 
 #: RFC 6455 §7.4.1 close codes used here.
 CLOSE_ABNORMAL = 1006
@@ -227,12 +230,25 @@ class WebSocket:
         self._closed_now()
 
 
+def release(protocol: ServerProtocol) -> None:
+    """Break the reference cycles of a ``ServerProtocol`` whose connection is over.
+
+    Its parser is a generator over the protocol itself, and a failed handshake's exceptions
+    hold that generator's frames: without this, every connection's protocol (with its
+    buffers and the request's headers) waits for a full cyclic collection, which an idle
+    server with ``gc.freeze`` may not run for hours (docs/PERFORMANCE.md, half-open
+    sockets). Closing the generator drops its frame and with it the cycle."""
+    protocol.parser.close()
+    protocol.parser_exc = None
+    protocol.handshake_exc = None
+
+
 class UpgradeRequest:
     """A client's HTTP upgrade request, not answered yet: :meth:`accept` or :meth:`reject`."""
 
     def __init__(self, stream: Stream, protocol: ServerProtocol, request: Request) -> None:
         self._stream = stream
-        self._protocol = protocol
+        self.protocol = protocol
         self._request = request
         self.path = request.path
         #: The first ``Authorization`` header's value, if any (HTTP Basic for profiles 1-2).
@@ -249,7 +265,7 @@ class UpgradeRequest:
 
         Raises :class:`HandshakeFailed` when the request is no valid WebSocket upgrade (no
         ``Upgrade`` header, a bad key or version...); the client has been told why (426/400)."""
-        protocol = self._protocol
+        protocol = self.protocol
         protocol.available_subprotocols = [Subprotocol(subprotocol)] if subprotocol else None
         response = protocol.accept(self._request)
         protocol.send_response(response)
@@ -266,7 +282,7 @@ class UpgradeRequest:
         self, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
     ) -> None:
         """Answer with a plain HTTP ``status`` and close (the caller closes the stream)."""
-        protocol = self._protocol
+        protocol = self.protocol
         response = protocol.reject(status, body.decode("utf-8", "replace"))
         for name, value in headers or ():
             response.headers[name.decode("latin-1")] = value.decode("latin-1")
@@ -280,22 +296,27 @@ async def read_upgrade_request(stream: Stream, *, max_message_bytes: int) -> Upg
     """Read the client's HTTP request (the caller bounds the time).
 
     Raises :class:`HandshakeFailed` if the peer closes first or sends no readable request (it
-    has been sent the 4xx the protocol owes it, if any)."""
+    has been sent the 4xx the protocol owes it, if any). Once a request is returned, the
+    caller passes ``request.protocol`` to :func:`release` when the connection is over."""
     protocol = ServerProtocol(max_size=max_message_bytes, logger=_wire_log)
-    while True:
-        try:
-            data = await stream.receive_some(RECEIVE_SIZE)
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            data = b""
-        if not data:
-            raise HandshakeFailed("closed before sending a request")
-        protocol.receive_data(data)
-        for event in protocol.events_received():
-            if isinstance(event, Request):
-                return UpgradeRequest(stream, protocol, event)
-        if protocol.handshake_exc is not None:
-            answer = b"".join(protocol.data_to_send())
-            if answer:
-                with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError):
-                    await stream.send_all(answer)
-            raise HandshakeFailed(str(protocol.handshake_exc))
+    try:
+        while True:
+            try:
+                data = await stream.receive_some(REQUEST_RECEIVE_SIZE)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                data = b""
+            if not data:
+                raise HandshakeFailed("closed before sending a request")
+            protocol.receive_data(data)
+            for event in protocol.events_received():
+                if isinstance(event, Request):
+                    return UpgradeRequest(stream, protocol, event)
+            if protocol.handshake_exc is not None:
+                answer = b"".join(protocol.data_to_send())
+                if answer:
+                    with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError):
+                        await stream.send_all(answer)
+                raise HandshakeFailed(str(protocol.handshake_exc))
+    except BaseException:
+        release(protocol)  # failed, timed out or cancelled: nobody else holds it
+        raise
