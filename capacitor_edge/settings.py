@@ -179,8 +179,9 @@ class Settings:
     max_pending_handshakes: int = field(
         default=500,
         metadata=_doc(
-            "Most connections still in their handshake at once; past it the oldest of them is "
-            "closed, so silent sockets cannot keep chargers out. Not counted in `max_connections`.",
+            "Most connections still in their handshake at once; past it (or past "
+            "`max_connections`) the oldest of them is closed, so silent sockets cannot keep "
+            "chargers out. Not counted in `max_connections`.",
             check=_positive,
         ),
     )

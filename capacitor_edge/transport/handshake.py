@@ -77,10 +77,9 @@ class Pending:
         self.scope = scope
         self.evicted = False
 
-    def reason(self, timeout_s: float) -> str:
-        """Why the handshake did not finish, as recorded for the connection attempt."""
-        if self.evicted:
-            return "closed in handshake: too many connections in handshake"
+    @staticmethod
+    def reason(timeout_s: float) -> str:
+        """Why a handshake that ran out of time did not finish, as recorded for the attempt."""
         return f"no TLS handshake and WebSocket upgrade within {timeout_s:g} s"
 
 
@@ -111,8 +110,10 @@ class HandshakeGate:
             oldest.scope.cancel()
             if self.evicted % self._limit == 0:
                 log.warning(
-                    "%d connections in handshake (max_pending_handshakes): closing the oldest",
-                    self._limit,
+                    "%d connections in handshake (max_pending_handshakes or max_connections): "
+                    "closing the oldest; %d closed so far",
+                    len(self._pending) + 1,
+                    self.evicted,
                 )
             self.evicted += 1
         self._pending[entry] = None

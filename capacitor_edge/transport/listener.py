@@ -82,6 +82,17 @@ _REFUSAL_STATUS = {
 }
 
 
+async def _close(
+    transport: trio.SocketStream | trio.SSLStream[trio.SocketStream], stream: trio.SocketStream
+) -> None:
+    """Close a connection (again is harmless): TLS with a bounded close_notify, then TCP."""
+    with trio.CancelScope(shield=True):
+        if transport is not stream:
+            with trio.move_on_after(TLS_CLOSE_S):
+                await transport.aclose()
+        await stream.aclose()
+
+
 class OcppListener:
     def __init__(
         self,
@@ -150,10 +161,17 @@ class OcppListener:
                 except (TlsFailed, HandshakeFailed) as failed:
                     failure, record = str(failed), isinstance(failed, TlsFailed)
             if request is None:
+                if pending.evicted:
+                    # A flood: the gate logs it once per max_pending_handshakes closed; a log
+                    # line and a database row each would only amplify it.
+                    return
                 if pending.scope.cancelled_caught:
                     failure, record = pending.reason(self.handshakes.timeout_s), True
                 log.info("dropped a connection from %s: %s", facts.remote, failure)
                 if record:
+                    # Closed first: nobody awaits an answer, and the socket need not wait for
+                    # the record's commit.
+                    await _close(transport, stream)
                     await self._messages.refused("", None, facts.remote, failure or "")
                 return
             self._upgraded += 1
@@ -174,11 +192,7 @@ class OcppListener:
         finally:
             if request is not None:
                 release(request.protocol)
-            with trio.CancelScope(shield=True):
-                if transport is not stream:
-                    with trio.move_on_after(TLS_CLOSE_S):
-                        await transport.aclose()
-                await stream.aclose()
+            await _close(transport, stream)
             self.open_connections -= 1
             self.closed_connections += 1
             if self.open_connections == 0:

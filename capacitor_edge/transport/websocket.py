@@ -92,6 +92,9 @@ class WebSocket:
         return self._closed
 
     def _closed_now(self) -> ConnectionClosed:
+        """A new exception saying how the connection closed, to raise. The one kept in
+        ``_closed`` is never raised itself: its traceback would hold the reading task's frames,
+        and through them this object, in a cycle only a full collection frees."""
         if self._closed is None:
             # The peer's close frame, else ours if we failed the connection (1007, 1009...).
             close = self._protocol.close_rcvd or self._protocol.close_sent
@@ -99,7 +102,7 @@ class WebSocket:
                 self._closed = ConnectionClosed(close.code, close.reason)
             else:
                 self._closed = ConnectionClosed(CLOSE_ABNORMAL, "connection lost")
-        return self._closed
+        return ConnectionClosed(self._closed.code, self._closed.reason)
 
     async def _flush(self) -> None:
         """Send what the protocol has queued. Safe from any task; order is kept because the
@@ -131,7 +134,7 @@ class WebSocket:
         messages = self._messages
         while not messages:
             if self._closed is not None:
-                raise self._closed
+                raise self._closed_now()
             await self._read()
         return messages.popleft()
 
@@ -194,7 +197,7 @@ class WebSocket:
     async def send_message(self, text: str) -> None:
         """Send one text message; :class:`ConnectionClosed` if the connection is closing."""
         if self._closed is not None:
-            raise self._closed
+            raise self._closed_now()
         try:
             self._protocol.send_text(text.encode())
         except InvalidState:
