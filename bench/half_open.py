@@ -13,7 +13,7 @@ per wave opens ``--sockets`` TCP connections to the OCPP port on 127.0.0.1 that 
 
 While they are held, one real upgrade for the registered charger is tried (a charger must still
 get in). Then they are closed by the client. Printed per run: RSS before, the peak while held,
-after the close (settled), after every wave, server fds, and the server's heap probe (GC objects,
+after the close (``--after`` s, then settled) for every wave, server fds, and the server's heap probe (GC objects,
 pymalloc blocks, glibc mallinfo2, malloc thread heaps) at each point.
 
 Bounded: connects time out after 5 s each, a wave holds ``--hold`` s, the run stops itself.
@@ -227,6 +227,8 @@ def one_run(mode: str, args: argparse.Namespace, label: str, site: Path | None) 
                     f"held: {describe(probe.read())}"
                 )
                 close_all(held)
+                # Long enough for the server's after-burst memory release (checked every 10 s).
+                time.sleep(args.after)
                 after = common.settle_rss(server.pid, within_s=15)
                 outcome.peaks.append(peak)
                 outcome.afters.append(after)
@@ -268,6 +270,7 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=["silent", "tls-hello"])
     parser.add_argument("--waves", type=int, default=2, help="bursts per server run")
     parser.add_argument("--hold", type=float, default=3.0, help="seconds each burst is held")
+    parser.add_argument("--after", type=float, default=12.0, help="seconds waited after close")
     parser.add_argument("--repeats", type=int, default=1, help="runs per source (alternating)")
     parser.add_argument("--trace", action="store_true", help="tracemalloc in the server")
     parser.add_argument(
