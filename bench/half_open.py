@@ -13,8 +13,8 @@ per wave opens ``--sockets`` TCP connections to the OCPP port on 127.0.0.1 that 
 
 While they are held, one real upgrade for the registered charger is tried (a charger must still
 get in). Then they are closed by the client. Printed per run: RSS before, the peak while held,
-after the close (``--after`` s, then settled) for every wave, server fds, and the server's heap probe (GC objects,
-pymalloc blocks, glibc mallinfo2, malloc thread heaps) at each point.
+after the close (``--after`` s, then settled) for every wave, server fds, and the server's heap
+probe (GC objects, pymalloc blocks, glibc mallinfo2, malloc thread heaps) at each point.
 
 Bounded: connects time out after 5 s each, a wave holds ``--hold`` s, the run stops itself.
 ``--source DIR`` (repeatable) runs the server from other trees, alternating, for A/B runs
