@@ -32,6 +32,7 @@ from capacitor_edge.transport.handshake import (
     LinkFacts,
     TlsFailed,
     peer_address,
+    release_tls,
     tls_handshake,
 )
 from capacitor_edge.transport.keeper import LinkKeeper
@@ -87,9 +88,10 @@ async def _close(
 ) -> None:
     """Close a connection (again is harmless): TLS with a bounded close_notify, then TCP."""
     with trio.CancelScope(shield=True):
-        if transport is not stream:
+        if isinstance(transport, trio.SSLStream):
             with trio.move_on_after(TLS_CLOSE_S):
                 await transport.aclose()
+            release_tls(transport)
         await stream.aclose()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from tests.conftest import (
     stop_appliance,
 )
 from tests.ocpp.helpers import call, charger_socket, register
+from tests.support.secure import client_context, make_site, open_charger, tls_settings
 
 
 @dataclass
@@ -195,3 +197,44 @@ async def test_ended_connections_leave_no_reference_cycles(appliance: Appliance)
                 await trio.sleep(0.05)
     finally:
         gc.enable()
+
+
+def live_server_tls() -> int:
+    return sum(isinstance(o, ssl.SSLObject) and o.server_side for o in gc.get_objects())
+
+
+async def test_ended_tls_connections_leave_no_reference_cycles(
+    nursery: trio.Nursery, tmp_path: Path
+) -> None:
+    """Likewise on the TLS port, where each connection's OpenSSL object holds ~60 KiB while
+    its handshake is under way: a session, a failed handshake, half a ClientHello."""
+    site = make_site(tmp_path / "kit")
+    running = await start_appliance(
+        nursery, make_settings(tmp_path, **tls_settings(site, client_ca=False))
+    )
+    host, port = running.endpoints.ocpp_url.removeprefix("wss://").rsplit(":", 1)
+    try:
+        async with running.client() as api:
+            await register(api, "CP-1")
+        gc.collect()
+        gc.disable()
+        with trio.fail_after(10):
+            for _ in range(3):
+                url = running.endpoints.ocpp_url
+                async with open_charger(url, "CP-1", ssl_context=client_context(site)) as ws:
+                    assert (await call(ws, "Heartbeat", {}))[0] == 3
+                garbage = await trio.open_tcp_stream(host, int(port))
+                await garbage.send_all(b"GET / HTTP/1.1\r\n\r\n")  # not TLS: fails at once
+                await closed_by_server(garbage)
+                await garbage.aclose()
+                hung_up = await trio.open_tcp_stream(host, int(port))
+                await hung_up.send_all(b"\x16\x03\x01\x02\x00\x01")  # half a ClientHello
+                await hung_up.aclose()
+            # Polled: the server ends each connection's task shortly after the client has gone.
+            while True:
+                if not live_server_tls():
+                    break
+                await trio.sleep(0.05)
+    finally:
+        gc.enable()
+        await stop_appliance(running)
