@@ -168,6 +168,23 @@ class Settings:
             "Most charger connections open at once; past it new ones get HTTP 503.", check=_positive
         ),
     )
+    handshake_timeout_s: float = field(
+        default=10.0,
+        metadata=_doc(
+            "A connection that has not finished its TLS handshake and WebSocket upgrade this "
+            "many seconds after it was accepted is closed (and recorded as a connection attempt).",
+            check=_positive,
+        ),
+    )
+    max_pending_handshakes: int = field(
+        default=500,
+        metadata=_doc(
+            "Most connections still in their handshake at once; past it (or past "
+            "`max_connections`) the oldest of them is closed, so silent sockets cannot keep "
+            "chargers out. Not counted in `max_connections`.",
+            check=_positive,
+        ),
+    )
     call_timeout_s: float = field(
         default=30.0,
         metadata=_doc(

@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import trio
@@ -22,6 +23,7 @@ from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
 from capacitor_edge.app.addresses import address_warnings
+from capacitor_edge.app.heap import release_memory
 from capacitor_edge.app.limits import raise_open_files_limit
 from capacitor_edge.app.lock import holding_data_dir
 from capacitor_edge.app.systemd import Notifier
@@ -30,8 +32,8 @@ from capacitor_edge.domain.services import Services, build_services
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
-from capacitor_edge.transport.listener import serve_ocpp
 from capacitor_edge.transport.ports import CannotListen
+from capacitor_edge.transport.server import serve_ocpp
 
 log = logging.getLogger("capacitor_edge")
 
@@ -201,7 +203,10 @@ async def serve(
             async with trio.open_nursery() as front:
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
-                    serve_ocpp, services, shutdown, charger_capacity(settings, limit)
+                    partial(serve_ocpp, release_memory=release_memory),
+                    services,
+                    shutdown,
+                    charger_capacity(settings, limit),
                 )
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)

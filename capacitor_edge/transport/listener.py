@@ -17,8 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import ssl
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 import trio
@@ -26,32 +25,30 @@ import trio
 from capacitor_edge.domain.charger_auth import ChargerAuth, LinkCredentials, RefusalKind
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.live import LiveChargers
-from capacitor_edge.domain.services import Services
 from capacitor_edge.protocol import OcppSession, SchemaRegistry
-from capacitor_edge.settings import HostPort
 from capacitor_edge.transport.connection import ChargerConnection, LinkTimings
-from capacitor_edge.transport.keeper import LinkKeeper
-from capacitor_edge.transport.ports import open_listeners
-from capacitor_edge.transport.tls import (
-    basic_credentials,
-    client_common_name,
-    ocpp_ssl_context_for,
+from capacitor_edge.transport.handshake import (
+    HandshakeGate,
+    LinkFacts,
+    TlsFailed,
+    peer_address,
+    release_tls,
+    tls_handshake,
 )
+from capacitor_edge.transport.keeper import LinkKeeper
+from capacitor_edge.transport.tls import basic_credentials
 from capacitor_edge.transport.websocket import (
     HandshakeFailed,
     UpgradeRequest,
     WebSocket,
     read_upgrade_request,
+    release,
 )
 
 log = logging.getLogger("capacitor_edge.ocpp")
 
 SUBPROTOCOL = "ocpp1.6"
 PATH_PREFIX = "/ocpp/"
-#: A client that has not finished its HTTP upgrade request by then is dropped.
-HANDSHAKE_TIMEOUT_S = 10.0
-#: A client that has not finished its TLS handshake by then is dropped (a failed one at once).
-TLS_HANDSHAKE_TIMEOUT_S = 5.0
 #: How long closing a TLS connection may wait for its close_notify to go out.
 TLS_CLOSE_S = 1.0
 #: The realm of the Basic challenge sent with a 401 (RFC 7617).
@@ -60,6 +57,10 @@ BASIC_REALM = b'Basic realm="capacitor-edge", charset="UTF-8"'
 TRACE_PRUNE_INTERVAL_S = 60.0
 #: On shutdown, how long sessions get to finish their closing handshake.
 SHUTDOWN_CLOSE_S = 1.0
+#: How often to look whether a burst of connections has ended, and how many make one: the
+#: full collection after one costs tens of ms at 10,000 live chargers, so not for a few.
+BURST_CHECK_S = 10.0
+BURST_CONNECTIONS = 256
 #: RFC 6455 §7.4.1: 1002 protocol error (no subprotocol offered, OCPP-J 1.6 §3.1.2).
 CLOSE_PROTOCOL_ERROR = 1002
 
@@ -75,29 +76,23 @@ def charge_box_id_from_path(path: str) -> str | None:
     return unquote(raw)
 
 
-def _peer_address(stream: trio.SocketStream) -> str:
-    try:
-        return str(stream.socket.getpeername()[0])
-    except OSError:
-        return "unknown"
-
-
-@dataclass(frozen=True, slots=True)
-class LinkFacts:
-    """What the transport knows about a connection before its HTTP request."""
-
-    #: The peer's IP address.
-    remote: str = "unknown"
-    tls: bool = False
-    #: Subject CN of a client certificate that verified against the charger CA.
-    client_cn: str | None = None
-
-
 _REFUSAL_STATUS = {
     RefusalKind.UNAUTHORIZED: 401,
     RefusalKind.FORBIDDEN: 403,
     RefusalKind.RATE_LIMITED: 429,
 }
+
+
+async def _close(
+    transport: trio.SocketStream | trio.SSLStream[trio.SocketStream], stream: trio.SocketStream
+) -> None:
+    """Close a connection (again is harmless): TLS with a bounded close_notify, then TCP."""
+    with trio.CancelScope(shield=True):
+        if isinstance(transport, trio.SSLStream):
+            with trio.move_on_after(TLS_CLOSE_S):
+                await transport.aclose()
+            release_tls(transport)
+        await stream.aclose()
 
 
 class OcppListener:
@@ -110,6 +105,7 @@ class OcppListener:
         *,
         max_message_bytes: int,
         max_connections: int,
+        handshakes: HandshakeGate,
         auth: ChargerAuth | None = None,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
@@ -123,7 +119,13 @@ class OcppListener:
         self._max_connections = max_connections
         self._handled = frozenset(messages.handlers)
         self.keeper = LinkKeeper(timings)
+        self.handshakes = handshakes
+        #: Every open connection, in its handshake or past it (what the file descriptors hold).
         self.open_connections = 0
+        #: Connections past their handshake: what ``max_connections`` counts.
+        self._upgraded = 0
+        #: Connections ended since start (for giving memory back after a burst).
+        self.closed_connections = 0
         self._all_closed = trio.Event()
         self._all_closed.set()
 
@@ -143,67 +145,60 @@ class OcppListener:
         self.open_connections += 1
         self._all_closed = trio.Event() if self.open_connections == 1 else self._all_closed
         transport: trio.SocketStream | trio.SSLStream[trio.SocketStream] = stream
+        request: UpgradeRequest | None = None
         try:
-            facts = LinkFacts(remote=_peer_address(stream))
-            if ssl_context is not None:
-                secured = await self._tls_handshake(stream, ssl_context, facts.remote)
-                if secured is None:
-                    return
-                transport, facts = secured
-            request: UpgradeRequest | None = None
-            with trio.move_on_after(HANDSHAKE_TIMEOUT_S):
+            facts = LinkFacts(remote=peer_address(stream))
+            failure: str | None = None
+            record = False
+            # Past max_connections, a connection still in its handshake makes room for this one
+            # (silent sockets must not hold the slots chargers need).
+            crowded = self.open_connections > self._max_connections
+            with self.handshakes.admit(crowded) as pending:
                 try:
+                    if ssl_context is not None:
+                        transport, facts = await tls_handshake(stream, ssl_context, facts.remote)
                     request = await read_upgrade_request(
                         transport, max_message_bytes=self._max_message_bytes
                     )
-                except HandshakeFailed as failed:
-                    log.info("dropped a connection from %s: %s", facts.remote, failed)
-                    return
+                except (TlsFailed, HandshakeFailed) as failed:
+                    failure, record = str(failed), isinstance(failed, TlsFailed)
             if request is None:
-                log.info("dropped a connection that sent no WebSocket handshake in time")
+                if pending.evicted:
+                    # A flood: the gate logs it once per max_pending_handshakes closed; a log
+                    # line and a database row each would only amplify it.
+                    return
+                if pending.scope.cancelled_caught:
+                    failure, record = pending.reason(self.handshakes.timeout_s), True
+                log.info("dropped a connection from %s: %s", facts.remote, failure)
+                if record:
+                    # Closed first: nobody awaits an answer, and the socket need not wait for
+                    # the record's commit.
+                    await _close(transport, stream)
+                    await self._messages.refused("", None, facts.remote, failure or "")
                 return
-            opened = await self._upgrade(request, facts)
-            # The request (its headers) is not kept for the session's lifetime: memory per idle
-            # charger is a target (README, docs/PERFORMANCE.md).
-            request = None
-            if opened is not None:
-                await self._run_session(*opened, facts.remote)
+            self._upgraded += 1
+            try:
+                opened = await self._upgrade(request, facts)
+                # The request (its headers) is not kept for the session's lifetime: memory per
+                # idle charger is a target (README, docs/PERFORMANCE.md).
+                protocol, request = request.protocol, None
+                try:
+                    if opened is not None:
+                        await self._run_session(*opened, facts.remote)
+                finally:
+                    release(protocol)
+            finally:
+                self._upgraded -= 1
         except Exception:
             log.exception("a charger connection failed")
         finally:
-            with trio.CancelScope(shield=True):
-                if transport is not stream:
-                    with trio.move_on_after(TLS_CLOSE_S):
-                        await transport.aclose()
-                await stream.aclose()
+            if request is not None:
+                release(request.protocol)
+            await _close(transport, stream)
             self.open_connections -= 1
+            self.closed_connections += 1
             if self.open_connections == 0:
                 self._all_closed.set()
-
-    async def _tls_handshake(
-        self, stream: trio.SocketStream, ssl_context: ssl.SSLContext, remote: str
-    ) -> tuple[trio.SSLStream[trio.SocketStream], LinkFacts] | None:
-        """The TLS stream and what it says about the peer; None (logged and recorded) if the
-        handshake failed or took too long. The caller closes the TCP stream."""
-        secured = trio.SSLStream(stream, ssl_context, server_side=True)
-        reason: str | None = None
-        try:
-            with trio.fail_after(TLS_HANDSHAKE_TIMEOUT_S):
-                await secured.do_handshake()
-        except trio.TooSlowError:
-            reason = "TLS handshake timed out"
-        except trio.BrokenResourceError as error:
-            cause = error.__cause__
-            detail = getattr(cause, "reason", None) or str(cause or "connection closed")
-            reason = f"TLS handshake failed: {detail}"[:200]
-        if reason is not None:
-            log.info("dropped a connection from %s: %s", remote, reason)
-            await self._messages.refused("", None, remote, reason)
-            return None
-        certificate = secured.getpeercert()
-        return secured, LinkFacts(
-            remote=remote, tls=True, client_cn=client_common_name(certificate)
-        )
 
     async def _upgrade(
         self, request: UpgradeRequest, facts: LinkFacts
@@ -215,12 +210,12 @@ class OcppListener:
         if charge_box_id is None:
             await self._refuse(request, 404, "", None, remote, f"no such path {request.path[:80]}")
             return None
-        if self.open_connections > self._max_connections:
+        if self._upgraded > self._max_connections:
             log.warning(
                 "refused %s from %s: %d connections open (max_connections)",
                 charge_box_id,
                 remote,
-                self.open_connections - 1,
+                self._upgraded - 1,
                 extra={"chargeBoxId": charge_box_id},
             )
             await request.reject(503, b"too many connections")
@@ -354,75 +349,19 @@ class OcppListener:
         with trio.move_on_after(SHUTDOWN_CLOSE_S):
             await self._all_closed.wait()
 
+    async def release_memory_after_bursts(self, release: Callable[[], object]) -> None:
+        """Call ``release`` when at least ``BURST_CONNECTIONS`` connections have ended since
+        the last call: their memory sits in reference cycles (trio's SSLStream) and in free
+        glibc heap, neither of which an idle server gives back on its own (bench/half_open.py,
+        docs/PERFORMANCE.md)."""
+        seen = self.closed_connections
+        while True:
+            await trio.sleep(BURST_CHECK_S)
+            if self.closed_connections - seen >= BURST_CONNECTIONS:
+                seen = self.closed_connections
+                release()
+
     async def prune_traces(self, keep: int) -> None:
         while True:
             await trio.sleep(TRACE_PRUNE_INTERVAL_S)
             await self._messages.prune_traces(keep)
-
-
-def _listen_url(scheme: str, host: str, listeners: list[trio.SocketListener]) -> str:
-    port = listeners[0].socket.getsockname()[1]
-    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
-
-
-async def serve_ocpp(
-    services: Services,
-    shutdown: trio.Event,
-    max_connections: int | None = None,
-    *,
-    task_status: trio.TaskStatus[str] = trio.TASK_STATUS_IGNORED,
-) -> None:
-    """Listen for chargers until ``shutdown`` is set, then close every session with 1001.
-
-    ``max_connections`` overrides the setting (the app lowers it to what the process's
-    open-files limit allows)."""
-    settings = services.settings
-    listener = OcppListener(
-        services.charger_messages,
-        services.live,
-        services.schemas,
-        LinkTimings(
-            call_timeout_s=settings.call_timeout_s,
-            stale_after_s=settings.heartbeat_interval_s * 2 + settings.heartbeat_grace_s,
-            ping_interval_s=settings.ws_ping_interval_s,
-        ),
-        max_message_bytes=settings.max_message_bytes,
-        max_connections=max_connections or settings.max_connections,
-        auth=services.charger_auth,
-        ssl_context=ocpp_ssl_context_for(settings),
-    )
-    tls = settings.ocpp_tls()
-    # (listeners, handler) pairs: the main port (wss:// when TLS is configured), and with TLS
-    # an extra plain ws:// port only if ``ocpp_plain`` asks for one.
-    ports = [(settings.ocpp, listener.handle_tls_stream if tls else listener.handle_stream)]
-    if tls and settings.ocpp_plain:
-        ports.append((HostPort.parse(settings.ocpp_plain), listener.handle_stream))
-    opened = [
-        (await open_listeners("ocpp" if i == 0 else "ocpp_plain", where), handler)
-        for i, (where, handler) in enumerate(ports)
-    ]
-    urls = [
-        _listen_url("wss" if handler == listener.handle_tls_stream else "ws", where.host, found)
-        for (where, handler), (found, _) in zip(ports, opened, strict=True)
-    ]
-    if len(urls) > 1:
-        log.info("plain ws:// listener for security profiles 0 and 1 on %s", urls[1])
-    url = urls[0]
-    async with trio.open_nursery() as sessions:
-        async with trio.open_nursery() as accepting:
-            for listeners, handler in opened:
-                accepting.start_soon(
-                    partial(
-                        trio.serve_listeners,
-                        handler,
-                        listeners,
-                        handler_nursery=sessions,
-                    )
-                )
-            sessions.start_soon(listener.prune_traces, settings.message_trace_limit)
-            await sessions.start(listener.keeper.run)
-            task_status.started(url)
-            await shutdown.wait()
-            accepting.cancel_scope.cancel()  # stop accepting first
-        await listener.shutdown_sessions()
-        sessions.cancel_scope.cancel()

@@ -37,6 +37,9 @@ _wire_log.setLevel(logging.WARNING)
 #: Bytes asked of the stream per read: one typical OCPP frame is well under 1 KiB; a storm of
 #: pipelined frames is taken in a few reads.
 RECEIVE_SIZE = 65536
+#: Bytes asked per read of the upgrade request: a charger's is a few hundred bytes, and a
+#: socket that trickles one in must not make the server allocate 64 KiB per read for it.
+REQUEST_RECEIVE_SIZE = 4096
 
 #: RFC 6455 §7.4.1 close codes used here.
 CLOSE_ABNORMAL = 1006
@@ -89,6 +92,9 @@ class WebSocket:
         return self._closed
 
     def _closed_now(self) -> ConnectionClosed:
+        """A new exception saying how the connection closed, to raise. The one kept in
+        ``_closed`` is never raised itself: its traceback would hold the reading task's frames,
+        and through them this object, in a cycle only a full collection frees."""
         if self._closed is None:
             # The peer's close frame, else ours if we failed the connection (1007, 1009...).
             close = self._protocol.close_rcvd or self._protocol.close_sent
@@ -96,7 +102,7 @@ class WebSocket:
                 self._closed = ConnectionClosed(close.code, close.reason)
             else:
                 self._closed = ConnectionClosed(CLOSE_ABNORMAL, "connection lost")
-        return self._closed
+        return ConnectionClosed(self._closed.code, self._closed.reason)
 
     async def _flush(self) -> None:
         """Send what the protocol has queued. Safe from any task; order is kept because the
@@ -128,7 +134,7 @@ class WebSocket:
         messages = self._messages
         while not messages:
             if self._closed is not None:
-                raise self._closed
+                raise self._closed_now()
             await self._read()
         return messages.popleft()
 
@@ -191,7 +197,7 @@ class WebSocket:
     async def send_message(self, text: str) -> None:
         """Send one text message; :class:`ConnectionClosed` if the connection is closing."""
         if self._closed is not None:
-            raise self._closed
+            raise self._closed_now()
         try:
             self._protocol.send_text(text.encode())
         except InvalidState:
@@ -227,12 +233,25 @@ class WebSocket:
         self._closed_now()
 
 
+def release(protocol: ServerProtocol) -> None:
+    """Break the reference cycles of a ``ServerProtocol`` whose connection is over.
+
+    Its parser is a generator over the protocol itself, and a failed handshake's exceptions
+    hold that generator's frames: without this, every connection's protocol (with its
+    buffers and the request's headers) waits for a full cyclic collection, which an idle
+    server with ``gc.freeze`` may not run for hours (docs/PERFORMANCE.md, half-open
+    sockets). Closing the generator drops its frame and with it the cycle."""
+    protocol.parser.close()
+    protocol.parser_exc = None
+    protocol.handshake_exc = None
+
+
 class UpgradeRequest:
     """A client's HTTP upgrade request, not answered yet: :meth:`accept` or :meth:`reject`."""
 
     def __init__(self, stream: Stream, protocol: ServerProtocol, request: Request) -> None:
         self._stream = stream
-        self._protocol = protocol
+        self.protocol = protocol
         self._request = request
         self.path = request.path
         #: The first ``Authorization`` header's value, if any (HTTP Basic for profiles 1-2).
@@ -249,7 +268,7 @@ class UpgradeRequest:
 
         Raises :class:`HandshakeFailed` when the request is no valid WebSocket upgrade (no
         ``Upgrade`` header, a bad key or version...); the client has been told why (426/400)."""
-        protocol = self._protocol
+        protocol = self.protocol
         protocol.available_subprotocols = [Subprotocol(subprotocol)] if subprotocol else None
         response = protocol.accept(self._request)
         protocol.send_response(response)
@@ -266,7 +285,7 @@ class UpgradeRequest:
         self, status: int, body: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
     ) -> None:
         """Answer with a plain HTTP ``status`` and close (the caller closes the stream)."""
-        protocol = self._protocol
+        protocol = self.protocol
         response = protocol.reject(status, body.decode("utf-8", "replace"))
         for name, value in headers or ():
             response.headers[name.decode("latin-1")] = value.decode("latin-1")
@@ -280,22 +299,27 @@ async def read_upgrade_request(stream: Stream, *, max_message_bytes: int) -> Upg
     """Read the client's HTTP request (the caller bounds the time).
 
     Raises :class:`HandshakeFailed` if the peer closes first or sends no readable request (it
-    has been sent the 4xx the protocol owes it, if any)."""
+    has been sent the 4xx the protocol owes it, if any). Once a request is returned, the
+    caller passes ``request.protocol`` to :func:`release` when the connection is over."""
     protocol = ServerProtocol(max_size=max_message_bytes, logger=_wire_log)
-    while True:
-        try:
-            data = await stream.receive_some(RECEIVE_SIZE)
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            data = b""
-        if not data:
-            raise HandshakeFailed("closed before sending a request")
-        protocol.receive_data(data)
-        for event in protocol.events_received():
-            if isinstance(event, Request):
-                return UpgradeRequest(stream, protocol, event)
-        if protocol.handshake_exc is not None:
-            answer = b"".join(protocol.data_to_send())
-            if answer:
-                with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError):
-                    await stream.send_all(answer)
-            raise HandshakeFailed(str(protocol.handshake_exc))
+    try:
+        while True:
+            try:
+                data = await stream.receive_some(REQUEST_RECEIVE_SIZE)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                data = b""
+            if not data:
+                raise HandshakeFailed("closed before sending a request")
+            protocol.receive_data(data)
+            for event in protocol.events_received():
+                if isinstance(event, Request):
+                    return UpgradeRequest(stream, protocol, event)
+            if protocol.handshake_exc is not None:
+                answer = b"".join(protocol.data_to_send())
+                if answer:
+                    with contextlib.suppress(trio.BrokenResourceError, trio.ClosedResourceError):
+                        await stream.send_all(answer)
+                raise HandshakeFailed(str(protocol.handshake_exc))
+    except BaseException:
+        release(protocol)  # failed, timed out or cancelled: nobody else holds it
+        raise
