@@ -136,8 +136,9 @@ ZONELESS_TIMESTAMPS = Counter(
 )
 CLOCK_SUSPECT_TIMESTAMPS = Counter(
     "capacitor_edge_ocpp_clock_suspect_timestamps",
-    "StartTransaction/StopTransaction timestamps from a charger clock not set yet (before 2015, "
-    "or over a day ahead of the box): stored as sent, durations taken from the box's clock.",
+    "StartTransaction/StopTransaction/StatusNotification timestamps from a charger clock not set "
+    "yet (before 2015, or over a day ahead of the box): stored as sent, durations and the "
+    "current connector status taken from the box's clock.",
     registry=REGISTRY,
 )
 ORPHAN_MESSAGES = Counter(

@@ -242,7 +242,18 @@ class ChargerMessages:
             vendor_error_code=payload.get("vendorErrorCode"),
             timestamp=timestamp.text,
         )
-        await self._chargers.record_status(charger.charger_seq, status, received_at)
+        if timestamp.suspect:
+            metrics.CLOCK_SUSPECT_TIMESTAMPS.inc()
+        # The current status is ordered by time (replayed notifications must not overwrite a
+        # newer one). A clock that is not set (1970, or days ahead) would pin the connector to
+        # whichever status carried the latest wrong time, so such a notification is ordered by
+        # the box's receive time; the history keeps what the charger sent.
+        await self._chargers.record_status(
+            charger.charger_seq,
+            status,
+            received_at,
+            ordered_at=received_at if timestamp.suspect else None,
+        )
         return {}
 
     # -- OCPP 1.6 Core: charging sessions ---------------------------------------------------

@@ -367,6 +367,13 @@ class ChargerStore:
         self._db.write_nowait(lambda c: record_zoneless(c, charger_seq, count, now))
 
     async def record_status(
-        self, charger_seq: int, status: ConnectorStatus, received_at: str
+        self,
+        charger_seq: int,
+        status: ConnectorStatus,
+        received_at: str,
+        *,
+        ordered_at: str | None = None,
     ) -> None:
-        await self._db.write(lambda c: record_status(c, charger_seq, status, received_at))
+        await self._db.write(
+            lambda c: record_status(c, charger_seq, status, received_at, ordered_at=ordered_at)
+        )

@@ -51,12 +51,19 @@ def status_history(
 
 
 def record_status(
-    conn: sqlite3.Connection, charger_seq: int, status: ConnectorStatus, received_at: str
+    conn: sqlite3.Connection,
+    charger_seq: int,
+    status: ConnectorStatus,
+    received_at: str,
+    *,
+    ordered_at: str | None = None,
 ) -> None:
     """Keep one history row and make it the connector's current status.
 
     Chargers replay queued StatusNotifications after an outage, so an older notification must
-    not overwrite a newer current status; it still goes into the history.
+    not overwrite a newer current status; it still goes into the history. ``ordered_at``, when
+    given, is the time the current status is ordered and shown by instead of the charger's
+    (its clock is not set); the history row keeps the charger's time.
     """
     values = (
         charger_seq,
@@ -73,6 +80,8 @@ def record_status(
         " vendor_id, vendor_error_code, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*values, received_at),
     )
+    if ordered_at is not None:
+        values = (*values[:-1], ordered_at)
     conn.execute(
         "INSERT INTO connector_status (charger_seq, connector_id, status, error_code, info,"
         " vendor_id, vendor_error_code, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"

@@ -202,6 +202,38 @@ async def test_an_unset_charger_clock_does_not_make_the_duration(appliance: Appl
     assert (fine["clockSuspect"], fine["durationMinutes"]) == (False, 5)
 
 
+async def test_an_unset_charger_clock_does_not_pin_the_connector_status(
+    appliance: Appliance,
+) -> None:
+    """A charger that once sent a time two years ahead, then had its clock set, must still move
+    its connector on; so must one whose clock fell back to 1970. The history keeps what it sent."""
+    before = counter("capacitor_edge_ocpp_clock_suspect_timestamps_total")
+    status = {"connectorId": 1, "errorCode": "NoError"}
+    with trio.fail_after(TIMEOUT_S):
+        async with booted(appliance) as ws:
+            ahead = status | {"status": "Preparing", "timestamp": "2028-01-01T00:00:00Z"}
+            assert result(await call(ws, "StatusNotification", ahead)) == {}
+            appliance.clock.advance(60)
+            fixed = status | {"status": "Charging", "timestamp": "2026-02-06T12:01:00Z"}
+            assert result(await call(ws, "StatusNotification", fixed)) == {}
+            charging = (await details(appliance))["connectors"][0]
+            appliance.clock.advance(60)
+            epoch = status | {"status": "Finishing", "timestamp": "1970-01-01T00:00:00Z"}
+            assert result(await call(ws, "StatusNotification", epoch)) == {}
+            finishing = (await details(appliance))["connectors"][0]
+    assert charging["status"] == "Charging"
+    assert finishing["status"] == "Finishing"
+    stored = rows(
+        appliance.database, "SELECT status, timestamp FROM status_notifications ORDER BY id"
+    )
+    assert [tuple(r) for r in stored][-3:] == [
+        ("Preparing", "2028-01-01T00:00:00.000Z"),
+        ("Charging", "2026-02-06T12:01:00.000Z"),
+        ("Finishing", "1970-01-01T00:00:00.000Z"),
+    ]
+    assert counter("capacitor_edge_ocpp_clock_suspect_timestamps_total") - before == 2
+
+
 # -- 5: orphan stops and meter values ---------------------------------------------------------
 
 
