@@ -21,8 +21,9 @@ import logging
 import resource
 import signal
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from ocpp.routing import on
@@ -30,47 +31,58 @@ from ocpp.v16 import ChargePoint, call_result
 from ocpp.v16.enums import Action, AuthorizationStatus, RegistrationStatus
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
 
 PATH_PREFIX = "/ocpp/"
 SUBPROTOCOL = "ocpp1.6"
 _transaction_ids = itertools.count(1)
 
 
+Handler = TypeVar("Handler", bound=Callable[..., Awaitable[object]])
+
+
+def on_action(action: Action) -> Callable[[Handler], Handler]:
+    """``ocpp.routing.on`` with a type (ocpp ships none): it wraps the handler keeping its
+    signature and marks it as the route for ``action``."""
+    decorate: Callable[[Handler], Handler] = on(action)
+    return decorate
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-class CentralSystemChargePoint(ChargePoint):
-    @on(Action.boot_notification)
+class CentralSystemChargePoint(ChargePoint):  # type: ignore[misc]  # ocpp is untyped
+    @on_action(Action.boot_notification)
     async def on_boot_notification(self, **_: Any) -> call_result.BootNotification:
         return call_result.BootNotification(
             current_time=now(), interval=300, status=RegistrationStatus.accepted
         )
 
-    @on(Action.heartbeat)
+    @on_action(Action.heartbeat)
     async def on_heartbeat(self, **_: Any) -> call_result.Heartbeat:
         return call_result.Heartbeat(current_time=now())
 
-    @on(Action.status_notification)
+    @on_action(Action.status_notification)
     async def on_status_notification(self, **_: Any) -> call_result.StatusNotification:
         return call_result.StatusNotification()
 
-    @on(Action.meter_values)
+    @on_action(Action.meter_values)
     async def on_meter_values(self, **_: Any) -> call_result.MeterValues:
         return call_result.MeterValues()
 
-    @on(Action.authorize)
+    @on_action(Action.authorize)
     async def on_authorize(self, **_: Any) -> call_result.Authorize:
         return call_result.Authorize(id_tag_info={"status": AuthorizationStatus.accepted})
 
-    @on(Action.start_transaction)
+    @on_action(Action.start_transaction)
     async def on_start_transaction(self, **_: Any) -> call_result.StartTransaction:
         return call_result.StartTransaction(
             transaction_id=next(_transaction_ids),
             id_tag_info={"status": AuthorizationStatus.accepted},
         )
 
-    @on(Action.stop_transaction)
+    @on_action(Action.stop_transaction)
     async def on_stop_transaction(self, **_: Any) -> call_result.StopTransaction:
         return call_result.StopTransaction()
 
@@ -108,7 +120,7 @@ async def main_async(host: str, port: int) -> None:
         handle,
         host,
         port,
-        subprotocols=[SUBPROTOCOL],  # type: ignore[list-item]
+        subprotocols=[Subprotocol(SUBPROTOCOL)],
         process_request=check_path,
         backlog=65535,
         # websockets' defaults: ping every 20 s, like a central system watching its chargers.

@@ -158,7 +158,9 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-async def benchmark(chargers: int, workers: int, list_requests: int, deep_requests: int) -> dict:
+async def benchmark(
+    chargers: int, workers: int, list_requests: int, deep_requests: int
+) -> dict[str, str]:
     data_root = Path(tempfile.mkdtemp(prefix="capacitor-bench-"))
     data_dir = data_root / "data"
     results: dict[str, str] = {}

@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -89,7 +89,7 @@ async def serve_wsproto(stream: Any) -> None:
 
 async def serve_sansio(stream: Any) -> None:
     import trio
-    from websockets.frames import Opcode
+    from websockets.frames import Frame, Opcode
     from websockets.http11 import Request
     from websockets.server import ServerProtocol
     from websockets.typing import Subprotocol
@@ -108,8 +108,9 @@ async def serve_sansio(stream: Any) -> None:
             for event in protocol.events_received():
                 if isinstance(event, Request):
                     protocol.send_response(protocol.accept(event))
-                elif event.opcode is Opcode.TEXT:
-                    reply = answer(event.data.decode())
+                elif isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                    # The parser gives received frames' data as bytes (the type allows views).
+                    reply = answer(cast(bytes, event.data).decode())
                     if reply is not None:
                         protocol.send_text(reply.encode())
             outgoing = protocol.data_to_send()
@@ -189,7 +190,8 @@ def heartbeat_run(impl: str, count: int, args: argparse.Namespace, workdir: Path
             cpu = common.cpu_seconds(server.pid) - cpu0
         finally:
             clients.finish()
-    per_cpu = done["round_trips"] / cpu
+    round_trips: int = done["round_trips"]
+    per_cpu = round_trips / cpu
     print(
         f"  {impl}: {done['round_trips']:,} Heartbeats in {done['seconds']:.1f} s, server CPU "
         f"{cpu:.2f} s → {per_cpu:,.0f} RT/CPU-s (p50 {done['p50_ms']} ms, p99 "
@@ -212,7 +214,8 @@ def idle_run(impl: str, count: int, args: argparse.Namespace, workdir: Path) -> 
             clients.expect("done", timeout_s=60)
         finally:
             clients.finish()
-    per_conn = (after - before) / max(1, ready["booted"])
+    booted: int = ready["booted"]
+    per_conn = (after - before) / max(1, booted)
     print(
         f"  {impl}: {ready['booted']:,}/{count:,} idle connections, RSS {before / 1024:.1f} → "
         f"{after / 1024:.1f} MiB → {per_conn:.1f} KiB/conn"

@@ -9,7 +9,7 @@ Full disks are real: SQLite's ``max_page_count`` (a genuine SQLITE_FULL) and a s
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -53,7 +53,7 @@ async def until_ok(health: StorageHealth) -> None:
         await health.wait_changed()
 
 
-def insert_big(name: str):  # type: ignore[no-untyped-def]
+def insert_big(name: str) -> Callable[[sqlite3.Connection], str]:
     return insert_org(name + BIG)
 
 
@@ -102,14 +102,14 @@ async def test_a_full_disk_during_the_replay_of_a_batch_fails_the_whole_batch(
     def own_fault(conn: sqlite3.Connection) -> None:
         raise LookupError("this write fails by itself")
 
-    outcomes: dict[str, BaseException | str] = {}
+    outcomes: dict[str, BaseException | str | None] = {}
     gate = WriterGate()
     with trio.fail_after(TIMEOUT_S):
         async with running(Database(path, room_check_interval_s=0.01)) as db:
             pages = await db.write(lambda c: c.execute("PRAGMA page_count").fetchone()[0])
             await db.write(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))
 
-            async def submit(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+            async def submit(label: str, fn: Callable[[sqlite3.Connection], str | None]) -> None:
                 try:
                     outcomes[label] = await db.write(fn)
                 except Exception as error:

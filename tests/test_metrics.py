@@ -81,7 +81,9 @@ async def test_exposition_parses_and_names_every_family(appliance: Appliance) ->
 
 
 async def _answer_csms_call(
-    ws: WebSocketConnection, request: Callable[[], Awaitable[httpx.Response]], reply: Any
+    ws: WebSocketConnection,
+    request: Callable[[], Awaitable[httpx.Response]],
+    reply: Callable[[list[Any]], list[Any] | None],
 ) -> tuple[httpx.Response, list[Any]]:
     """Send a REST command while the charger answers the CALL it causes with ``reply(frame)``
     (None: no answer at all)."""

@@ -7,6 +7,7 @@ every REST call goes through the real API, and results are read back through the
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -371,12 +372,12 @@ async def test_basic_auth_password(appliance: Appliance) -> None:
 async def test_selftest_passes_and_cleans_up(appliance: Appliance) -> None:
     with trio.fail_after(30):
         options = options_for(appliance, register=False, time_scale=60)
-        out = _Lines()
+        out = io.StringIO()
         selftest = SelfTest(options, out=out)
         assert await selftest.run() is True
         results = [step["result"] for step in selftest.report()["steps"]]
         assert results == ["PASS"] * 8
-        assert out.text.splitlines()[-1] == "selftest: PASS"
+        assert out.getvalue().splitlines()[-1] == "selftest: PASS"
         async with appliance.client() as api:
             gone = await api.get(f"/api/v1/chargers/{selftest.charge_box_id}")
             assert gone.status_code == 404
@@ -387,26 +388,14 @@ async def test_selftest_passes_and_cleans_up(appliance: Appliance) -> None:
 async def test_selftest_fails_with_a_wrong_api_key(appliance: Appliance) -> None:
     with trio.fail_after(10):
         options = options_for(appliance, register=False, api_key="cap_live_" + "x" * 32)
-        out = _Lines()
+        out = io.StringIO()
         selftest = SelfTest(options, out=out)
         assert await selftest.run() is False
-        lines = out.text.splitlines()
+        lines = out.getvalue().splitlines()
         assert lines[0].startswith("FAIL  REST API answers and accepts the API key")
         assert "UNAUTHORIZED" in lines[0]
         assert all(line.startswith("SKIP") for line in lines[1:-1])
         assert lines[-1] == "selftest: FAIL"
-
-
-class _Lines:
-    def __init__(self) -> None:
-        self.text = ""
-
-    def write(self, text: str) -> int:
-        self.text += text
-        return len(text)
-
-    def flush(self) -> None:
-        return None
 
 
 # -- the real CLI ---------------------------------------------------------------------------

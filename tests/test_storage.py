@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -34,7 +34,7 @@ async def running_database(path: Path) -> AsyncIterator[Database]:
             await db.close()
 
 
-def insert_org(name: str):  # type: ignore[no-untyped-def]
+def insert_org(name: str) -> Callable[[sqlite3.Connection], str]:
     def fn(conn: sqlite3.Connection) -> str:
         conn.execute(
             "INSERT INTO organisations (id, name, created_at) VALUES (?, ?, ?)",
@@ -173,7 +173,7 @@ async def test_failing_write_is_rolled_back_alone(tmp_path: Path) -> None:
     with trio.fail_after(TIMEOUT_S):
         async with running_database(path) as db:
 
-            async def submit(label: str, fn) -> None:  # type: ignore[no-untyped-def]
+            async def submit(label: str, fn: Callable[[sqlite3.Connection], str | None]) -> None:
                 try:
                     outcomes[label] = await db.write(fn)
                 except Exception as error:

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import trio
@@ -31,6 +31,8 @@ from tests.support.charger_process import (
 TEST_TIMEOUT = 30
 NOW = "2024-01-01T00:00:00Z"
 BOOT = {"chargePointVendor": "VendorX", "chargePointModel": "ModelY"}
+
+T = TypeVar("T")
 
 
 class FakeCsms:
@@ -50,7 +52,7 @@ class FakeCsms:
         self.changed.set()
         self.changed = trio.Event()
 
-    async def wait_for(self, check: Callable[[], Any]) -> Any:
+    async def wait_for(self, check: Callable[[], T | None]) -> T:
         while (result := check()) is None:
             await self.changed.wait()
         return result
@@ -109,7 +111,7 @@ class FakeCsms:
         return uid
 
     async def response(self, uid: str) -> list[Any]:
-        return await self.wait_for(lambda: self.responses.get(uid))  # type: ignore[no-any-return]
+        return await self.wait_for(lambda: self.responses.get(uid))
 
 
 @asynccontextmanager

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,9 @@ def status(connector: int, value: str, timestamp: str) -> dict[str, Any]:
     }
 
 
-async def wait_for(check: Any, client: httpx.AsyncClient, path: str) -> dict[str, Any]:
+async def wait_for(
+    check: Callable[[dict[str, Any]], bool], client: httpx.AsyncClient, path: str
+) -> dict[str, Any]:
     """Poll ``path`` until ``check(body)`` holds (bounded by the caller's fail_after)."""
     while True:
         body: dict[str, Any] = (await client.get(path)).json()

@@ -77,8 +77,13 @@ async def session(tmp_path: Path, timings: LinkTimings) -> AsyncIterator[Link]:
 
         async def open_client() -> None:
             client_ws.append(
+                # trio_websocket annotates only socket streams; it runs on any trio Stream.
                 await wrap_client_stream(
-                    nursery, client_stream, "test", "/ocpp/CP-1", subprotocols=["ocpp1.6"]
+                    nursery,
+                    client_stream,  # type: ignore[arg-type]
+                    "test",
+                    "/ocpp/CP-1",
+                    subprotocols=["ocpp1.6"],
                 )
             )
             client_open.set()

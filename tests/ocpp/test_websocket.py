@@ -15,6 +15,7 @@ import trio.testing
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
 from websockets.http11 import Response
+from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
 from capacitor_edge.transport.websocket import (
@@ -60,7 +61,7 @@ async def opened(subprotocols: list[str] | None = None) -> AsyncIterator[tuple[W
     client_stream, server_stream = trio.testing.memory_stream_pair()
     protocol = ClientProtocol(
         parse_uri("ws://127.0.0.1/ocpp/CP-1"),
-        subprotocols=None if subprotocols is None else [*map(str, subprotocols)],  # type: ignore[misc]
+        subprotocols=None if subprotocols is None else [Subprotocol(s) for s in subprotocols],
     )
     client = Client(protocol, client_stream)
     protocol.send_request(protocol.connect())
