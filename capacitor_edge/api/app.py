@@ -113,7 +113,7 @@ def create_app(
     blueprints = (
         chargers_blueprint(services.chargers),
         keys_blueprint(services.keys),
-        traffic_blueprint(services.traffic, services.charger_store),
+        traffic_blueprint(services.traffic),
         id_tags_blueprint(services.id_tags),
         transactions_blueprint(services.transactions),
         commands_blueprint(
