@@ -34,8 +34,8 @@ from capacitor_edge.api.transactions import (
     transactions_blueprint,
 )
 from capacitor_edge.domain.errors import Invalid
+from capacitor_edge.domain.health import StorageHealth
 from capacitor_edge.domain.services import Services
-from capacitor_edge.storage.space import StorageHealth
 
 API_PREFIX = "/api/v1"
 #: JSON bodies of this API are small; anything bigger is a mistake or an attack.

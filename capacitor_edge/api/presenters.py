@@ -7,10 +7,9 @@ from typing import Any
 
 from capacitor_edge.clock import iso_z
 from capacitor_edge.domain.certificates import CertificateWatch
-from capacitor_edge.domain.chargers import ChargerDetails
-from capacitor_edge.storage.chargers import ChargerRecord, ConnectorStatus
-from capacitor_edge.storage.keys import ApiKeyRecord
-from capacitor_edge.storage.space import StorageHealth
+from capacitor_edge.domain.chargers import ChargerDetails, ChargerRecord, ConnectorStatus
+from capacitor_edge.domain.health import StorageHealth
+from capacitor_edge.domain.keys import ApiKeyRecord
 
 CHARGER_PROTOCOL = "ocpp1.6"
 

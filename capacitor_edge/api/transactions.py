@@ -20,8 +20,7 @@ from capacitor_edge.api.models import (
     path_integer,
 )
 from capacitor_edge.domain.times import normalise_time
-from capacitor_edge.domain.transactions import Transactions, TransactionView
-from capacitor_edge.storage.transactions import TransactionFilter
+from capacitor_edge.domain.transactions import TransactionFilter, Transactions, TransactionView
 
 CSV_COLUMNS = [
     "id",

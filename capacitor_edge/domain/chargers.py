@@ -17,12 +17,12 @@ from capacitor_edge.domain.charger_auth import (
 from capacitor_edge.domain.errors import Conflict, Invalid, NotFound
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.live import LiveChargers
-from capacitor_edge.storage.chargers import (
-    ChargerRecord,
-    ChargerStore,
-    ConnectorStatus,
-    DuplicateChargeBoxId,
-)
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.chargers import ChargerRecord as ChargerRecord
+from capacitor_edge.storage.chargers import ChargerStore, DuplicateChargeBoxId
+from capacitor_edge.storage.chargers import ConnectorStatus as ConnectorStatus
 from capacitor_edge.storage.transactions import TransactionStore
 
 #: How many StatusNotifications the connector history endpoint shows.
