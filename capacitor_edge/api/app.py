@@ -17,13 +17,13 @@ from quart_trio.wrappers import TrioRequest
 
 from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
-from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
+from capacitor_edge.api.key_check import require_api_key
 from capacitor_edge.api.keys import keys_blueprint
 from capacitor_edge.api.metrics import install_request_metrics, metrics_blueprint
 from capacitor_edge.api.openapi import ContractProvider

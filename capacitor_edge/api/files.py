@@ -20,8 +20,8 @@ from quart_schema import document_response, security_scheme
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
 from capacitor_edge.api.errors import error_response
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.files import (
     DiagnosticsFileRecord,

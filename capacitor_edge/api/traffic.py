@@ -9,7 +9,7 @@ from quart import Blueprint
 from quart_schema import document_response, validate_querystring
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import QueryString
 from capacitor_edge.domain.traffic import Traffic
 
@@ -40,7 +40,7 @@ def traffic_blueprint(traffic: Traffic) -> Blueprint:
         }
 
     @bp.get("/chargers/<charge_box_id>/messages")
-    @document_response(r.ChargerMessages)
+    @document_response(r.MessageTrace)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)

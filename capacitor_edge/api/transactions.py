@@ -11,7 +11,7 @@ from quart_schema import document_response, validate_querystring
 from werkzeug.routing import BaseConverter
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     TRANSACTION_ID_DIGITS,
     ListTransactionsQuery,

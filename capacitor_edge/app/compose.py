@@ -5,13 +5,13 @@ services take their collaborators as arguments and build none of them."""
 from __future__ import annotations
 
 from capacitor_edge.clock import Clock
-from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.certificates import CertificateWatch
-from capacitor_edge.domain.charger_auth import ChargerAuth
+from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
 from capacitor_edge.domain.files import Files
+from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.charger_auth import (
+from capacitor_edge.domain.charger_credentials import (
     AUTHORIZATION_KEY,
     AUTHORIZATION_KEY_RULE,
     PASSWORD_PROFILES,
@@ -32,7 +32,7 @@ CLOSE_GOING_AWAY = 1001
 
 
 @dataclass(frozen=True)
-class ChargerDetails:
+class ChargerView:
     charger: ChargerRecord
     connectors: list[ConnectorStatus]
     #: connectorId → transactionId of the active session on it.
@@ -192,13 +192,13 @@ class Chargers:
             return record
         return replace(record, last_heartbeat=text)
 
-    async def details(self, org_id: str, charge_box_id: str) -> ChargerDetails:
+    async def details(self, org_id: str, charge_box_id: str) -> ChargerView:
         found = await self._store.find_with_connectors(charge_box_id, org_id)
         if found is None:
             raise NotFound(f"Charger {charge_box_id} not found")
         charger, connectors = found
         active = await self._transactions.active_by_connector(charger.seq)
-        return ChargerDetails(self._with_last_seen(charger), connectors, active)
+        return ChargerView(self._with_last_seen(charger), connectors, active)
 
     async def unregister(self, org_id: str, charge_box_id: str) -> None:
         if not await self._store.delete(org_id, charge_box_id, iso_z(self._clock.now())):

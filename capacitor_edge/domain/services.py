@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
 from capacitor_edge.domain.certificates import CertificateWatch
-from capacitor_edge.domain.charger_auth import ChargerAuth
+from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
