@@ -3,6 +3,7 @@ each one holds one thing; a module that grows past it is split by what it holds.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import capacitor_edge
@@ -43,3 +44,20 @@ def test_the_check_names_each_module_over_the_limit(tmp_path: Path) -> None:
     (package / "sub" / "long.py").write_text("x = 1\n" * 5)
     (package / "exact.py").write_text("x = 1\n" * 4)
     assert modules_over(4, package) == ["pkg/sub/long.py (5 lines)"]
+
+
+def classes_defined_twice(root: Path) -> dict[str, list[str]]:
+    """Each top-level class name defined in more than one module under ``root``, with where."""
+    where: dict[str, list[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(str(path.relative_to(root.parent)))
+    return {name: paths for name, paths in where.items() if len(paths) > 1}
+
+
+def test_one_name_means_one_thing() -> None:
+    # DESIGN.md convention 10: two classes of one name (a storage row and a response model, say)
+    # make every import a question of which one is meant.
+    assert classes_defined_twice(PACKAGE) == {}
