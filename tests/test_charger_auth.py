@@ -14,7 +14,7 @@ import trio
 import trio.testing
 from trio_websocket import ConnectionRejected
 
-from capacitor_edge.domain.charger_auth import (
+from capacitor_edge.domain.charger_credentials import (
     AUTHORIZATION_KEY,
     generate_authorization_key,
     hash_authorization_key,

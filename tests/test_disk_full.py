@@ -17,12 +17,12 @@ import pytest
 import trio
 import trio.testing
 
+from capacitor_edge.app.compose import build_services
 from capacitor_edge.app.doctor import Report, check_room
 from capacitor_edge.app.serve import WatchdogPolicy
 from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import SystemClock
 from capacitor_edge.domain.charger_messages import ChargerIdentity
-from capacitor_edge.domain.services import build_services
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import RESERVE_FILE, StorageFull, StorageHealth
 from tests.conftest import make_settings

@@ -17,13 +17,13 @@ from quart_trio.wrappers import TrioRequest
 
 from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
-from capacitor_edge.api.auth import require_api_key
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
+from capacitor_edge.api.key_check import require_api_key
 from capacitor_edge.api.keys import keys_blueprint
 from capacitor_edge.api.metrics import install_request_metrics, metrics_blueprint
 from capacitor_edge.api.openapi import ContractProvider
@@ -34,8 +34,8 @@ from capacitor_edge.api.transactions import (
     transactions_blueprint,
 )
 from capacitor_edge.domain.errors import Invalid
+from capacitor_edge.domain.health import StorageHealth
 from capacitor_edge.domain.services import Services
-from capacitor_edge.storage.space import StorageHealth
 
 API_PREFIX = "/api/v1"
 #: JSON bodies of this API are small; anything bigger is a mistake or an attack.
@@ -113,7 +113,7 @@ def create_app(
     blueprints = (
         chargers_blueprint(services.chargers),
         keys_blueprint(services.keys),
-        traffic_blueprint(services.traffic, services.charger_store),
+        traffic_blueprint(services.traffic),
         id_tags_blueprint(services.id_tags),
         transactions_blueprint(services.transactions),
         commands_blueprint(

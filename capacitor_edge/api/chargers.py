@@ -9,7 +9,7 @@ from quart_schema import document_response, validate_querystring, validate_reque
 
 from capacitor_edge.api import presenters
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     CONNECTOR_ID_DIGITS,
     ListChargersQuery,

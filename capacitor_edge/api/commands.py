@@ -18,8 +18,8 @@ from quart import Blueprint
 from quart_schema import document_response, validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
 from capacitor_edge.api.files import box_base_url, diagnostics_upload_url, firmware_download_url
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     AvailabilityRequest,
     ConfigurationChangeRequest,

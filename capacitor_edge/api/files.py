@@ -20,12 +20,17 @@ from quart_schema import document_response, security_scheme
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
 from capacitor_edge.api.errors import error_response
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.domain.errors import Invalid
-from capacitor_edge.domain.files import Files, TooLarge
+from capacitor_edge.domain.files import (
+    DiagnosticsFileRecord,
+    DiagnosticsSlot,
+    Files,
+    FirmwareFileRecord,
+    TooLarge,
+)
 from capacitor_edge.settings import Settings
-from capacitor_edge.storage.files import DiagnosticsFile, DiagnosticsSlot, FirmwareFile
 
 FIRMWARE_UPLOAD_PATH = "/api/v1/firmware"
 FIRMWARE_DOWNLOAD_PREFIX = "/files/firmware"
@@ -49,7 +54,7 @@ def box_base_url(settings: Settings) -> str:
     return settings.file_base_url(port)
 
 
-def firmware_download_url(base: str, record: FirmwareFile) -> str:
+def firmware_download_url(base: str, record: FirmwareFileRecord) -> str:
     return (
         f"{base}{FIRMWARE_DOWNLOAD_PREFIX}/{record.id}/{record.token}/{quote(record.name, safe='')}"
     )
@@ -150,7 +155,7 @@ def files_blueprint(files: Files, settings: Settings) -> Blueprint:
     bp = Blueprint("files", __name__)
     _upload_rules(bp)
 
-    def firmware_body(record: FirmwareFile) -> dict[str, Any]:
+    def firmware_body(record: FirmwareFileRecord) -> dict[str, Any]:
         return {
             "id": record.id,
             "name": record.name,
@@ -160,7 +165,7 @@ def files_blueprint(files: Files, settings: Settings) -> Blueprint:
             "downloadUrl": firmware_download_url(box_base_url(settings), record),
         }
 
-    def diagnostics_body(charge_box_id: str, record: DiagnosticsFile) -> dict[str, Any]:
+    def diagnostics_body(charge_box_id: str, record: DiagnosticsFileRecord) -> dict[str, Any]:
         return {
             "id": record.id,
             "fileName": record.file_name,

@@ -8,10 +8,9 @@ from quart import Blueprint
 from quart_schema import document_response, validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import CreateIdTag, PageQuery, PatchIdTag
-from capacitor_edge.domain.id_tags import IdTags
-from capacitor_edge.storage.id_tags import IdTagRecord
+from capacitor_edge.domain.id_tags import IdTagRecord, IdTags
 
 
 def present(record: IdTagRecord) -> dict[str, Any]:

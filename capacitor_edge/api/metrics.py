@@ -17,8 +17,8 @@ from quart_trio import QuartTrio
 
 from capacitor_edge import metrics
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import HEADER
 from capacitor_edge.api.errors import error_response
+from capacitor_edge.api.key_check import HEADER
 from capacitor_edge.domain.services import Services
 
 METRICS_PATH = "/metrics"

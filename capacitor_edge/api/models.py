@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from capacitor_edge.domain.charger_auth import AUTHORIZATION_KEY, AUTHORIZATION_KEY_RULE
+from capacitor_edge.domain.charger_credentials import AUTHORIZATION_KEY, AUTHORIZATION_KEY_RULE
 from capacitor_edge.domain.errors import Invalid
 
 # OCPP CiString48 (OCPP 1.6 §7.5 ChargeBoxIdentity travels in the URL): printable ASCII without

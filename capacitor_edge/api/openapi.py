@@ -2,7 +2,7 @@
 routes' pydantic models; this provider adds, in one place, what every route shares.
 
 - 401 on every operation that takes a key, and 429 where failed keys are rate limited (every
-  ``/api/v1`` route, see :mod:`capacitor_edge.api.auth`), with ``Retry-After``;
+  ``/api/v1`` route, see :mod:`capacitor_edge.api.key_check`), with ``Retry-After``;
 - 400 wherever a body, a query string or a whole-number path segment is read, 404 wherever
   a path names something, 413 wherever a JSON body is read;
 - a request body is required only when its model has a required field (the command

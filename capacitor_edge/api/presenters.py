@@ -7,10 +7,9 @@ from typing import Any
 
 from capacitor_edge.clock import iso_z
 from capacitor_edge.domain.certificates import CertificateWatch
-from capacitor_edge.domain.chargers import ChargerDetails
-from capacitor_edge.storage.chargers import ChargerRecord, ConnectorStatus
-from capacitor_edge.storage.keys import ApiKeyRecord
-from capacitor_edge.storage.space import StorageHealth
+from capacitor_edge.domain.chargers import ChargerRecord, ChargerView, ConnectorStatus
+from capacitor_edge.domain.health import StorageHealth
+from capacitor_edge.domain.keys import ApiKeyRecord
 
 CHARGER_PROTOCOL = "ocpp1.6"
 
@@ -81,7 +80,7 @@ def _connector(status: ConnectorStatus, transaction_id: int | None = None) -> di
     }
 
 
-def charger_details(details: ChargerDetails, url: str) -> dict[str, Any]:
+def charger_details(details: ChargerView, url: str) -> dict[str, Any]:
     charger = details.charger
     # connectorId 0 is the charge point as a whole (OCPP 1.6 §4.9), not a connector.
     charge_point = next((c for c in details.connectors if c.connector_id == 0), None)

@@ -206,7 +206,11 @@ class TracedFrame(Closed):
     timestamp: str
 
 
-class ChargerMessages(Closed):
+class MessageTrace(Closed):
+    # The document keeps its title: renamed in code only, so the name ChargerMessages means one
+    # thing (the domain's handlers of what a charger sends).
+    model_config = ConfigDict(extra="forbid", title="ChargerMessages")
+
     chargeBoxId: str
     messages: list[TracedFrame]
 

@@ -9,20 +9,16 @@ from quart import Blueprint
 from quart_schema import document_response, validate_querystring
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import QueryString
-from capacitor_edge.domain.errors import NotFound
-from capacitor_edge.storage.chargers import ChargerStore
-from capacitor_edge.storage.traffic import TrafficStore
-
-ATTEMPTS_SHOWN = 100
+from capacitor_edge.domain.traffic import Traffic
 
 
 class MessagesQuery(QueryString):
     limit: int = Field(default=50, ge=1, le=1000)
 
 
-def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprint:
+def traffic_blueprint(traffic: Traffic) -> Blueprint:
     bp = Blueprint("traffic", __name__)
 
     @bp.get("/connection-attempts")
@@ -30,7 +26,7 @@ def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprin
     @document_response(r.ErrorBody, 401)
     async def connection_attempts() -> Any:
         """The latest 100 refused charger connections: unregistered ids, and your own ids."""
-        attempts = await traffic.latest_attempts(principal().org_id, ATTEMPTS_SHOWN)
+        attempts = await traffic.latest_attempts(principal().org_id)
         return {
             "connectionAttempts": [
                 {
@@ -44,17 +40,14 @@ def traffic_blueprint(traffic: TrafficStore, chargers: ChargerStore) -> Blueprin
         }
 
     @bp.get("/chargers/<charge_box_id>/messages")
-    @document_response(r.ChargerMessages)
+    @document_response(r.MessageTrace)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
     @validate_querystring(MessagesQuery)
     async def charger_messages(charge_box_id: str, query_args: MessagesQuery) -> Any:
         """The charger's latest OCPP frames in and out, newest first."""
-        charger = await chargers.find(charge_box_id, principal().org_id)
-        if charger is None:
-            raise NotFound(f"Charger {charge_box_id} not found")
-        frames = await traffic.latest_frames(charger.seq, query_args.limit)
+        frames = await traffic.latest_frames(principal().org_id, charge_box_id, query_args.limit)
         return {
             "chargeBoxId": charge_box_id,
             "messages": [

@@ -11,7 +11,7 @@ from quart_schema import document_response, validate_querystring
 from werkzeug.routing import BaseConverter
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.auth import principal
+from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     TRANSACTION_ID_DIGITS,
     ListTransactionsQuery,
@@ -20,8 +20,7 @@ from capacitor_edge.api.models import (
     path_integer,
 )
 from capacitor_edge.domain.times import normalise_time
-from capacitor_edge.domain.transactions import Transactions, TransactionView
-from capacitor_edge.storage.transactions import TransactionFilter
+from capacitor_edge.domain.transactions import TransactionFilter, Transactions, TransactionView
 
 CSV_COLUMNS = [
     "id",

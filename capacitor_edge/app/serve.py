@@ -23,12 +23,13 @@ from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
 from capacitor_edge.app.addresses import address_warnings
+from capacitor_edge.app.compose import build_services
 from capacitor_edge.app.heap import release_memory
 from capacitor_edge.app.limits import raise_open_files_limit
 from capacitor_edge.app.lock import holding_data_dir
 from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import Clock, SystemClock
-from capacitor_edge.domain.services import Services, build_services
+from capacitor_edge.domain.services import Services
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
@@ -283,7 +284,7 @@ async def bootstrap(
 ) -> None:
     try:
         # Whatever the last run left behind, no charger is connected before the listener opens.
-        await services.charger_store.mark_all_offline()
+        await services.chargers.mark_all_offline()
         created = await services.keys.bootstrap()
     except StorageFailure as failure:
         # Start anyway on a full disk: reads work, /health says what is wrong, and the box

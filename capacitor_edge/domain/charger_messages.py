@@ -16,12 +16,12 @@ from typing import Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.errors import CallRejected, StorageFailure, StorageFull
+from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.meter_samples import read_samples
+from capacitor_edge.domain.redaction import redact_frame
 from capacitor_edge.domain.remote_starts import RemoteStarts
-from capacitor_edge.domain.secrets import redact_frame
 from capacitor_edge.domain.times import charger_time
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
@@ -45,7 +45,7 @@ class ChargerIdentity:
     charge_box_id: str
     charger_seq: int
     org_id: str
-    #: OCPP 1.6 security profile 0-3 (domain/charger_auth.py).
+    #: OCPP 1.6 security profile 0-3 (domain/charger_credentials.py).
     security_profile: int = 0
     #: What this connection has done so far.
     connection: ConnectionState = field(default_factory=ConnectionState, compare=False, hash=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.charger_auth import (
+from capacitor_edge.domain.charger_credentials import (
     AUTHORIZATION_KEY,
     AUTHORIZATION_KEY_RULE,
     PASSWORD_PROFILES,
@@ -17,12 +17,12 @@ from capacitor_edge.domain.charger_auth import (
 from capacitor_edge.domain.errors import Conflict, Invalid, NotFound
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.live import LiveChargers
-from capacitor_edge.storage.chargers import (
-    ChargerRecord,
-    ChargerStore,
-    ConnectorStatus,
-    DuplicateChargeBoxId,
-)
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.chargers import ChargerRecord as ChargerRecord
+from capacitor_edge.storage.chargers import ChargerStore, DuplicateChargeBoxId
+from capacitor_edge.storage.chargers import ConnectorStatus as ConnectorStatus
 from capacitor_edge.storage.transactions import TransactionStore
 
 #: How many StatusNotifications the connector history endpoint shows.
@@ -32,7 +32,7 @@ CLOSE_GOING_AWAY = 1001
 
 
 @dataclass(frozen=True)
-class ChargerDetails:
+class ChargerView:
     charger: ChargerRecord
     connectors: list[ConnectorStatus]
     #: connectorId → transactionId of the active session on it.
@@ -72,6 +72,10 @@ class Chargers:
         self._live = live
         self._base_url = base_url.rstrip("/")
         self._auth = auth or ChargerAuth(store, failures_per_min=10, tls=False, client_ca=False)
+
+    async def mark_all_offline(self) -> None:
+        """At start-up: whatever the last run left behind, no charger is connected yet."""
+        await self._store.mark_all_offline()
 
     def connection_url(self, charge_box_id: str) -> str:
         # Percent-encode so ids with characters such as ':' or '%' still make a valid URL; the
@@ -188,13 +192,13 @@ class Chargers:
             return record
         return replace(record, last_heartbeat=text)
 
-    async def details(self, org_id: str, charge_box_id: str) -> ChargerDetails:
+    async def details(self, org_id: str, charge_box_id: str) -> ChargerView:
         found = await self._store.find_with_connectors(charge_box_id, org_id)
         if found is None:
             raise NotFound(f"Charger {charge_box_id} not found")
         charger, connectors = found
         active = await self._transactions.active_by_connector(charger.seq)
-        return ChargerDetails(self._with_last_seen(charger), connectors, active)
+        return ChargerView(self._with_last_seen(charger), connectors, active)
 
     async def unregister(self, org_id: str, charge_box_id: str) -> None:
         if not await self._store.delete(org_id, charge_box_id, iso_z(self._clock.now())):

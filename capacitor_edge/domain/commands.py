@@ -29,8 +29,8 @@ from capacitor_edge.domain.live import (
     ChargerNotConnected,
     LiveChargers,
 )
+from capacitor_edge.domain.redaction import redact_payload, redact_value
 from capacitor_edge.domain.remote_starts import RemoteStarts
-from capacitor_edge.domain.secrets import redact_payload, redact_value
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 from capacitor_edge.storage.transactions import TransactionStore

@@ -20,15 +20,13 @@ from capacitor_edge.domain.errors import DomainError, Invalid, NotFound
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
-from capacitor_edge.storage.files import (
-    DiagnosticsFile,
-    DiagnosticsSlot,
-    FileArea,
-    FileStore,
-    FirmwareFile,
-    StoredBlob,
-    UnsafePath,
-)
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.files import DiagnosticsFileRecord as DiagnosticsFileRecord
+from capacitor_edge.storage.files import DiagnosticsSlot as DiagnosticsSlot
+from capacitor_edge.storage.files import FileArea, FileStore, StoredBlob, UnsafePath
+from capacitor_edge.storage.files import FirmwareFileRecord as FirmwareFileRecord
 
 #: How long a diagnostics upload URL stays valid: chargers upload soon after GetDiagnostics,
 #: but may retry (``retries``/``retryInterval``) for a while.
@@ -102,7 +100,7 @@ class Files:
         principal: Principal,
         chunks: AsyncIterable[bytes],
         name: Callable[[], str | None],
-    ) -> FirmwareFile:
+    ) -> FirmwareFileRecord:
         """Store an uploaded firmware file. ``name`` is asked after the bytes have arrived (in
         a multipart body the name field may come after the file)."""
         firmware_id = new_id("fw")
@@ -111,7 +109,7 @@ class Files:
         if blob.size == 0:
             await self._area.remove(path)
             raise Invalid("file", "is empty")
-        record = FirmwareFile(
+        record = FirmwareFileRecord(
             id=firmware_id,
             org_id=principal.org_id,
             name=clean_file_name(name(), "firmware.bin"),
@@ -127,7 +125,7 @@ class Files:
             raise
         return record
 
-    async def firmware(self, principal: Principal) -> list[FirmwareFile]:
+    async def firmware(self, principal: Principal) -> list[FirmwareFileRecord]:
         return await self._store.firmware(principal.org_id)
 
     async def delete_firmware(self, principal: Principal, firmware_id: str) -> None:
@@ -137,7 +135,7 @@ class Files:
 
     async def firmware_for_update(
         self, principal: Principal, firmware_id: str | None
-    ) -> FirmwareFile:
+    ) -> FirmwareFileRecord:
         """The firmware an UpdateFirmware without a location points at: the one named, else
         the organisation's newest upload."""
         if firmware_id is not None:
@@ -153,7 +151,9 @@ class Files:
             )
         return uploaded[0]
 
-    async def firmware_download(self, firmware_id: str, token: str) -> tuple[FirmwareFile, Path]:
+    async def firmware_download(
+        self, firmware_id: str, token: str
+    ) -> tuple[FirmwareFileRecord, Path]:
         """The file behind a charger's download URL; any mismatch is plain NotFound."""
         missing = NotFound("No such file")
         record = await self._store.find_firmware(firmware_id)
@@ -199,11 +199,11 @@ class Files:
         slot: DiagnosticsSlot,
         chunks: AsyncIterable[bytes],
         name: Callable[[], str | None],
-    ) -> DiagnosticsFile:
+    ) -> DiagnosticsFileRecord:
         file_id = new_id("diag")
         path = self._area.diagnostics_path(slot.charger_id, file_id)
         blob = await self._receive(path, chunks, self.diagnostics_max_bytes)
-        record = DiagnosticsFile(
+        record = DiagnosticsFileRecord(
             id=file_id,
             charger_seq=slot.charger_seq,
             charger_id=slot.charger_id,
@@ -220,13 +220,15 @@ class Files:
             raise
         return record
 
-    async def diagnostics(self, principal: Principal, charge_box_id: str) -> list[DiagnosticsFile]:
+    async def diagnostics(
+        self, principal: Principal, charge_box_id: str
+    ) -> list[DiagnosticsFileRecord]:
         charger = await self._charger(principal, charge_box_id)
         return await self._store.diagnostics(charger.seq)
 
     async def diagnostics_download(
         self, principal: Principal, charge_box_id: str, file_id: str
-    ) -> tuple[DiagnosticsFile, Path]:
+    ) -> tuple[DiagnosticsFileRecord, Path]:
         charger = await self._charger(principal, charge_box_id)
         missing = NotFound(f"Diagnostics file {file_id} not found")
         record = await self._store.find_diagnostics(charger.seq, file_id)

@@ -5,7 +5,11 @@ from __future__ import annotations
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Conflict, NotFound
 from capacitor_edge.domain.times import normalise_time
-from capacitor_edge.storage.id_tags import DuplicateIdTag, IdTagRecord, IdTagStore
+from capacitor_edge.storage.id_tags import DuplicateIdTag, IdTagStore
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.id_tags import IdTagRecord as IdTagRecord
 
 
 class IdTags:

@@ -18,7 +18,11 @@ from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import NotFound, StorageFailure
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.rate_limits import FailureLimiter
-from capacitor_edge.storage.keys import ApiKeyRecord, KeyStore
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.keys import ApiKeyRecord as ApiKeyRecord
+from capacitor_edge.storage.keys import KeyStore
 
 KEY_PREFIX = "cap_live_"
 DEFAULT_ORGANISATION = "default"

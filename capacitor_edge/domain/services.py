@@ -1,13 +1,15 @@
-"""Every domain service, built once per process and handed to the REST and OCPP adapters."""
+"""Every domain service, as the REST and OCPP adapters receive them.
+
+Built once per process by the composition root, :func:`capacitor_edge.app.compose.build_services`:
+the domain says what the adapters get, ``app/`` decides which concrete parts make it up."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
-from capacitor_edge.domain.authorization import Authorizer
 from capacitor_edge.domain.certificates import CertificateWatch
-from capacitor_edge.domain.charger_auth import ChargerAuth
+from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
@@ -15,18 +17,10 @@ from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
-from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
-from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
+from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.settings import Settings
-from capacitor_edge.storage.chargers import ChargerStore
-from capacitor_edge.storage.commands import CommandStore
-from capacitor_edge.storage.database import Database
-from capacitor_edge.storage.files import FileArea, FileStore
-from capacitor_edge.storage.id_tags import IdTagStore
-from capacitor_edge.storage.keys import KeyStore
-from capacitor_edge.storage.traffic import TrafficStore
-from capacitor_edge.storage.transactions import TransactionStore
 
 
 @dataclass
@@ -36,8 +30,7 @@ class Services:
     live: LiveChargers
     keys: ApiKeys
     chargers: Chargers
-    charger_store: ChargerStore
-    traffic: TrafficStore
+    traffic: Traffic
     charger_messages: ChargerMessages
     schemas: SchemaRegistry
     id_tags: IdTags
@@ -46,69 +39,3 @@ class Services:
     files: Files
     charger_auth: ChargerAuth
     certificates: CertificateWatch
-
-
-def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
-    """Wire the services. Compiles every OCPP 1.6 schema now, so a missing one fails start-up
-    instead of reaching a charger as NotImplemented."""
-    live = LiveChargers()
-    charger_store = ChargerStore(db)
-    traffic = TrafficStore(db)
-    transaction_store = TransactionStore(db)
-    id_tag_store = IdTagStore(db)
-    remote_starts = RemoteStarts()
-    charger_auth = ChargerAuth(
-        charger_store,
-        failures_per_min=settings.charger_auth_failures_per_min,
-        tls=settings.ocpp_tls(),
-        client_ca=bool(settings.tls_client_ca_file),
-        default_profile=settings.default_security_profile,
-    )
-    return Services(
-        settings=settings,
-        clock=clock,
-        live=live,
-        keys=ApiKeys(KeyStore(db), clock, failures_per_min=settings.api_key_failures_per_min),
-        chargers=Chargers(
-            charger_store,
-            transaction_store,
-            clock,
-            live,
-            settings.charger_base_url(),
-            auth=charger_auth,
-        ),
-        charger_store=charger_store,
-        traffic=traffic,
-        charger_messages=ChargerMessages(
-            charger_store,
-            traffic,
-            transaction_store,
-            Authorizer(id_tag_store, settings.authorization_mode),
-            clock,
-            settings.heartbeat_interval_s,
-            remote_starts,
-            settings.accepted_vendors(),
-        ),
-        schemas=SchemaRegistry(ALL_ACTIONS),
-        id_tags=IdTags(id_tag_store, clock),
-        transactions=Transactions(transaction_store, clock),
-        commands=Commands(
-            live,
-            charger_store,
-            transaction_store,
-            CommandStore(db),
-            remote_starts,
-            clock,
-            settings.call_timeout_s,
-        ),
-        files=Files(
-            FileStore(db),
-            FileArea(settings.data_dir / "files"),
-            charger_store,
-            clock,
-            settings.firmware_max_bytes,
-            settings.diagnostics_max_bytes,
-        ),
-        charger_auth=charger_auth,
-        certificates=CertificateWatch.for_settings(settings),
-    )

@@ -7,12 +7,11 @@ from datetime import datetime
 
 from capacitor_edge.clock import Clock, parse_iso
 from capacitor_edge.domain.errors import NotFound
-from capacitor_edge.storage.transactions import (
-    StoredSample,
-    TransactionFilter,
-    TransactionRecord,
-    TransactionStore,
-)
+from capacitor_edge.storage.transactions import StoredSample, TransactionRecord, TransactionStore
+
+# The storage rows the API shows are exactly the domain's entities: re-exported here (``X as X``)
+# so the adapters depend on the domain only.
+from capacitor_edge.storage.transactions import TransactionFilter as TransactionFilter
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,11 @@ from capacitor_edge.protocol import ALL_ACTIONS, CallReceived, SchemaRegistry
 from capacitor_edge.simulator import answers
 from capacitor_edge.simulator.charging import Charging
 from capacitor_edge.simulator.configuration import Configuration
-from capacitor_edge.simulator.connectors import Connector, FinishedTransaction, Transaction
+from capacitor_edge.simulator.connectors import (
+    FinishedTransaction,
+    SimulatedConnector,
+    SimulatedTransaction,
+)
 from capacitor_edge.simulator.conversation import CallFailed, Conversation
 from capacitor_edge.simulator.link import (
     HANDSHAKE_ERRORS,
@@ -48,10 +52,10 @@ from capacitor_edge.simulator.report import Stats
 
 __all__ = [
     "CallFailed",
-    "Connector",
     "FinishedTransaction",
     "SimulatedCharger",
-    "Transaction",
+    "SimulatedConnector",
+    "SimulatedTransaction",
     "schemas",
 ]
 

@@ -12,7 +12,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import trio
 
-from capacitor_edge.simulator.connectors import Connector, FinishedTransaction, Transaction
+from capacitor_edge.simulator.connectors import (
+    FinishedTransaction,
+    SimulatedConnector,
+    SimulatedTransaction,
+)
 from capacitor_edge.simulator.conversation import CallFailed
 
 if TYPE_CHECKING:
@@ -35,7 +39,7 @@ class Charging:
         self._charger = charger
         self._rng = rng
         self.connectors = {
-            n: Connector(n, register_wh=float(rng.randrange(0, 5_000_000)))
+            n: SimulatedConnector(n, register_wh=float(rng.randrange(0, 5_000_000)))
             for n in range(1, connectors + 1)
         }
         #: ChangeAvailability on connectorId 0: the charge point as a whole.
@@ -49,13 +53,13 @@ class Charging:
 
     # -- availability and status --------------------------------------------------------------
 
-    def available(self, connector: Connector) -> bool:
+    def available(self, connector: SimulatedConnector) -> bool:
         return self.operative and connector.operative
 
-    def idle_status(self, connector: Connector) -> str:
+    def idle_status(self, connector: SimulatedConnector) -> str:
         return "Available" if self.available(connector) else "Unavailable"
 
-    def can_start(self, connector: Connector) -> bool:
+    def can_start(self, connector: SimulatedConnector) -> bool:
         return (
             self.available(connector)
             and not connector.busy
@@ -81,7 +85,7 @@ class Charging:
         self.reported[connector_id] = status
         self._charger.notify()
 
-    async def set_status(self, connector: Connector, status: str) -> None:
+    async def set_status(self, connector: SimulatedConnector, status: str) -> None:
         connector.status = status
         await self.report_status(connector.connector_id)
 
@@ -161,7 +165,7 @@ class Charging:
 
     # -- sessions ------------------------------------------------------------------------------
 
-    async def connector_loop(self, connector: Connector, local_sessions: bool) -> None:
+    async def connector_loop(self, connector: SimulatedConnector, local_sessions: bool) -> None:
         transaction = connector.transaction
         if transaction is not None and not transaction.finished.is_set():
             # The connection was lost while charging: the session carries on.
@@ -183,7 +187,7 @@ class Charging:
                 continue
             await self._local_session(connector)
 
-    async def _local_session(self, connector: Connector) -> None:
+    async def _local_session(self, connector: SimulatedConnector) -> None:
         """A driver plugs in and presents a card (OCPP 1.6 §3.5: Preparing → Authorize →
         StartTransaction → Charging), charges for a while and stops at the charger."""
         connector.busy = True
@@ -209,8 +213,8 @@ class Charging:
             self._charger.notify()
 
     async def start_transaction(
-        self, connector: Connector, id_tag: str, *, remote: bool, ends_at: float | None
-    ) -> Transaction:
+        self, connector: SimulatedConnector, id_tag: str, *, remote: bool, ends_at: float | None
+    ) -> SimulatedTransaction:
         charger = self._charger
         meter_start = connector.meter(trio.current_time(), charger.options.time_scale)
         answer = await charger.call(
@@ -222,7 +226,9 @@ class Charging:
                 "timestamp": charger.now(),
             },
         )
-        transaction = Transaction(answer["transactionId"], id_tag, meter_start, remote, ends_at)
+        transaction = SimulatedTransaction(
+            answer["transactionId"], id_tag, meter_start, remote, ends_at
+        )
         connector.transaction = transaction
         charger.stats.transactions_started += 1
         charger.notify()
@@ -237,7 +243,9 @@ class Charging:
         await self.set_status(connector, "Charging")
         return transaction
 
-    async def charge(self, connector: Connector, transaction: Transaction) -> None:
+    async def charge(
+        self, connector: SimulatedConnector, transaction: SimulatedTransaction
+    ) -> None:
         """MeterValues every MeterValueSampleInterval until the session is told to stop or its
         driver's time is up, then StopTransaction → Finishing → Available."""
         charger = self._charger
@@ -261,7 +269,9 @@ class Charging:
         await self.set_status(connector, self.idle_status(connector))
         await self.report_idle_changes()
 
-    def _sampled_values(self, connector: Connector, measurands: list[str], context: str) -> Any:
+    def _sampled_values(
+        self, connector: SimulatedConnector, measurands: list[str], context: str
+    ) -> Any:
         register = connector.meter(trio.current_time(), self._charger.options.time_scale)
         values = {
             "Energy.Active.Import.Register": (str(register), "Wh"),
@@ -284,7 +294,10 @@ class Charging:
         return [{"timestamp": self._charger.now(), "sampledValue": sampled}]
 
     async def send_meter_values(
-        self, connector: Connector, transaction: Transaction | None, context: str = ""
+        self,
+        connector: SimulatedConnector,
+        transaction: SimulatedTransaction | None,
+        context: str = "",
     ) -> None:
         charger = self._charger
         measurands = charger.configuration.items("MeterValuesSampledData") or [
@@ -300,7 +313,9 @@ class Charging:
             transaction.meter_values_sent += 1
             charger.notify()
 
-    async def stop_transaction(self, connector: Connector, transaction: Transaction) -> None:
+    async def stop_transaction(
+        self, connector: SimulatedConnector, transaction: SimulatedTransaction
+    ) -> None:
         """StopTransaction (OCPP 1.6 §4.10). Kept for after a reconnect if the connection goes;
         dropped (and counted) if the Central System refuses or ignores it."""
         charger = self._charger

@@ -8,7 +8,7 @@ import trio
 
 
 @dataclass
-class Transaction:
+class SimulatedTransaction:
     transaction_id: int
     id_tag: str
     meter_start: int
@@ -36,7 +36,7 @@ class FinishedTransaction:
 
 
 @dataclass
-class Connector:
+class SimulatedConnector:
     connector_id: int
     register_wh: float
     status: str = "Available"
@@ -45,7 +45,7 @@ class Connector:
     scheduled: bool | None = None
     power_w: float = 0.0
     sampled_at: float = 0.0
-    transaction: Transaction | None = None
+    transaction: SimulatedTransaction | None = None
     #: A session owns the connector (from Preparing until it is Available again).
     busy: bool = False
     unlocked: int = 0

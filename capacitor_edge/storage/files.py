@@ -28,7 +28,7 @@ class UnsafePath(ValueError):
 
 
 @dataclass(frozen=True)
-class FirmwareFile:
+class FirmwareFileRecord:
     id: str
     org_id: str
     name: str
@@ -49,7 +49,7 @@ class DiagnosticsSlot:
 
 
 @dataclass(frozen=True)
-class DiagnosticsFile:
+class DiagnosticsFileRecord:
     id: str
     charger_seq: int
     charger_id: str
@@ -170,8 +170,8 @@ class FileArea:
 # -- rows ----------------------------------------------------------------------------------------
 
 
-def _firmware(row: sqlite3.Row) -> FirmwareFile:
-    return FirmwareFile(
+def _firmware(row: sqlite3.Row) -> FirmwareFileRecord:
+    return FirmwareFileRecord(
         id=row["id"],
         org_id=row["org_id"],
         name=row["name"],
@@ -182,8 +182,8 @@ def _firmware(row: sqlite3.Row) -> FirmwareFile:
     )
 
 
-def _diagnostics(row: sqlite3.Row) -> DiagnosticsFile:
-    return DiagnosticsFile(
+def _diagnostics(row: sqlite3.Row) -> DiagnosticsFileRecord:
+    return DiagnosticsFileRecord(
         id=row["id"],
         charger_seq=row["charger_seq"],
         charger_id=row["charger_id"],
@@ -195,7 +195,7 @@ def _diagnostics(row: sqlite3.Row) -> DiagnosticsFile:
     )
 
 
-def insert_firmware(conn: sqlite3.Connection, record: FirmwareFile) -> None:
+def insert_firmware(conn: sqlite3.Connection, record: FirmwareFileRecord) -> None:
     conn.execute(
         "INSERT INTO firmware_files (id, org_id, name, size, sha256, token, created_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -217,13 +217,13 @@ class FileStore:
 
     # firmware
 
-    async def add_firmware(self, record: FirmwareFile) -> None:
+    async def add_firmware(self, record: FirmwareFileRecord) -> None:
         await self._db.write(lambda c: insert_firmware(c, record))
 
-    async def firmware(self, org_id: str) -> list[FirmwareFile]:
+    async def firmware(self, org_id: str) -> list[FirmwareFileRecord]:
         """The organisation's firmware files, newest first."""
 
-        def query(conn: sqlite3.Connection) -> list[FirmwareFile]:
+        def query(conn: sqlite3.Connection) -> list[FirmwareFileRecord]:
             rows = conn.execute(
                 "SELECT * FROM firmware_files WHERE org_id = ?"
                 " ORDER BY created_at DESC, rowid DESC",
@@ -233,8 +233,8 @@ class FileStore:
 
         return await self._db.read(query)
 
-    async def find_firmware(self, firmware_id: str) -> FirmwareFile | None:
-        def query(conn: sqlite3.Connection) -> FirmwareFile | None:
+    async def find_firmware(self, firmware_id: str) -> FirmwareFileRecord | None:
+        def query(conn: sqlite3.Connection) -> FirmwareFileRecord | None:
             row = conn.execute(
                 "SELECT * FROM firmware_files WHERE id = ?", (firmware_id,)
             ).fetchone()
@@ -287,7 +287,7 @@ class FileStore:
 
         return await self._db.read(query)
 
-    async def add_diagnostics(self, record: DiagnosticsFile) -> None:
+    async def add_diagnostics(self, record: DiagnosticsFileRecord) -> None:
         await self._db.write(
             lambda c: c.execute(
                 "INSERT INTO diagnostics_files (id, charger_seq, charger_id, org_id, file_name,"
@@ -305,10 +305,10 @@ class FileStore:
             )
         )
 
-    async def diagnostics(self, charger_seq: int) -> list[DiagnosticsFile]:
+    async def diagnostics(self, charger_seq: int) -> list[DiagnosticsFileRecord]:
         """The charger's diagnostics files, newest first."""
 
-        def query(conn: sqlite3.Connection) -> list[DiagnosticsFile]:
+        def query(conn: sqlite3.Connection) -> list[DiagnosticsFileRecord]:
             rows = conn.execute(
                 "SELECT * FROM diagnostics_files WHERE charger_seq = ?"
                 " ORDER BY received_at DESC, rowid DESC",
@@ -318,8 +318,10 @@ class FileStore:
 
         return await self._db.read(query)
 
-    async def find_diagnostics(self, charger_seq: int, file_id: str) -> DiagnosticsFile | None:
-        def query(conn: sqlite3.Connection) -> DiagnosticsFile | None:
+    async def find_diagnostics(
+        self, charger_seq: int, file_id: str
+    ) -> DiagnosticsFileRecord | None:
+        def query(conn: sqlite3.Connection) -> DiagnosticsFileRecord | None:
             row = conn.execute(
                 "SELECT * FROM diagnostics_files WHERE id = ? AND charger_seq = ?",
                 (file_id, charger_seq),

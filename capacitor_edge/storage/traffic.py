@@ -14,7 +14,7 @@ ATTEMPTS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
-class ConnectionAttempt:
+class ConnectionAttemptRecord:
     charge_box_id: str
     remote_address: str
     reason: str
@@ -22,7 +22,7 @@ class ConnectionAttempt:
 
 
 @dataclass(frozen=True)
-class TracedFrame:
+class TracedFrameRecord:
     direction: str
     frame: str
     at: str
@@ -49,14 +49,16 @@ def insert_attempt(
         )
 
 
-def latest_attempts(conn: sqlite3.Connection, org_id: str, limit: int) -> list[ConnectionAttempt]:
+def latest_attempts(
+    conn: sqlite3.Connection, org_id: str, limit: int
+) -> list[ConnectionAttemptRecord]:
     """The newest attempts this organisation may see: its own ids and unregistered ones."""
     rows = conn.execute(
         "SELECT charge_box_id, remote_address, reason, at FROM connection_attempts"
         " WHERE org_id IS NULL OR org_id = ? ORDER BY id DESC LIMIT ?",
         (org_id, limit),
     ).fetchall()
-    return [ConnectionAttempt(*row) for row in rows]
+    return [ConnectionAttemptRecord(*row) for row in rows]
 
 
 def prune_trace(conn: sqlite3.Connection, charger_seqs: list[int], keep: int) -> None:
@@ -71,13 +73,15 @@ def prune_trace(conn: sqlite3.Connection, charger_seqs: list[int], keep: int) ->
             conn.execute("DELETE FROM message_trace WHERE charger_seq = ?", (seq,))
 
 
-def latest_frames(conn: sqlite3.Connection, charger_seq: int, limit: int) -> list[TracedFrame]:
+def latest_frames(
+    conn: sqlite3.Connection, charger_seq: int, limit: int
+) -> list[TracedFrameRecord]:
     rows = conn.execute(
         "SELECT direction, frame, at FROM message_trace WHERE charger_seq = ?"
         " ORDER BY id DESC LIMIT ?",
         (charger_seq, limit),
     ).fetchall()
-    return [TracedFrame(*row) for row in rows]
+    return [TracedFrameRecord(*row) for row in rows]
 
 
 class TrafficStore:
@@ -96,7 +100,7 @@ class TrafficStore:
             lambda c: insert_attempt(c, charge_box_id, org_id, remote_address, reason, at)
         )
 
-    async def latest_attempts(self, org_id: str, limit: int) -> list[ConnectionAttempt]:
+    async def latest_attempts(self, org_id: str, limit: int) -> list[ConnectionAttemptRecord]:
         return await self._db.read(lambda c: latest_attempts(c, org_id, limit))
 
     def trace(self, charger_seq: int, direction: str, frame: str, at: str) -> None:
@@ -127,5 +131,5 @@ class TrafficStore:
     async def prune_trace(self, charger_seqs: list[int], keep: int) -> None:
         await self._db.write(lambda c: prune_trace(c, charger_seqs, keep))
 
-    async def latest_frames(self, charger_seq: int, limit: int) -> list[TracedFrame]:
+    async def latest_frames(self, charger_seq: int, limit: int) -> list[TracedFrameRecord]:
         return await self._db.read(lambda c: latest_frames(c, charger_seq, limit))

@@ -9,7 +9,7 @@ and each one is recorded as a connection attempt.
 
 With TLS, a failed handshake is dropped at once, and the verified client certificate is read for
 security profile 3. Who may connect is decided by the domain
-(:mod:`capacitor_edge.domain.charger_auth`); this module only gathers the facts and answers.
+(:mod:`capacitor_edge.domain.charger_credentials`); this module only gathers the facts and answers.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 import trio
 
-from capacitor_edge.domain.charger_auth import ChargerAuth, LinkCredentials, RefusalKind
+from capacitor_edge.domain.charger_credentials import ChargerAuth, LinkCredentials, RefusalKind
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.protocol import OcppSession, SchemaRegistry

@@ -19,8 +19,8 @@ import trio.testing
 from trio_websocket import ConnectionRejected
 from websockets.server import ServerProtocol
 
+from capacitor_edge.app.compose import build_services
 from capacitor_edge.clock import SystemClock
-from capacitor_edge.domain.services import build_services
 from capacitor_edge.storage.database import Database
 from capacitor_edge.transport.server import serve_ocpp
 from tests.conftest import (

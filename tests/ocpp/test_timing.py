@@ -19,10 +19,10 @@ from trio_websocket import (
     wrap_client_stream,
 )
 
+from capacitor_edge.app.compose import build_services
 from capacitor_edge.clock import SystemClock
 from capacitor_edge.domain.charger_messages import ChargerIdentity
 from capacitor_edge.domain.live import ChargerCallLost, ChargerCallTimeout, ChargerNotConnected
-from capacitor_edge.domain.services import build_services
 from capacitor_edge.protocol import ALL_ACTIONS, OcppSession, SchemaRegistry
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database

@@ -1,52 +1,14 @@
-"""The appliance's settings: one frozen object, built from a TOML file, then ``CAPACITOR_EDGE_*``
-environment variables, then command-line flags (later sources win).
-
-Every field carries its own documentation; the README lists them all and a test checks that it
-does. Unknown keys and bad values are errors that name the key: a typo in a config file on a
-gateway in a car park must not be silently ignored.
-"""
+"""Every setting: its type, default, documentation (docs/configuration.md lists them all and
+tests/test_settings.py checks that it does) and the check its value must pass."""
 
 from __future__ import annotations
 
-import dataclasses
-import math
 import socket
-import tomllib
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ENV_PREFIX = "CAPACITOR_EDGE_"
-#: The environment variable that names the config file (the same as ``--config``).
-CONFIG_ENV = ENV_PREFIX + "CONFIG"
-
-
-class SettingsError(ValueError):
-    """A setting is unknown or has a bad value; the message names the key and the source."""
-
-
-@dataclass(frozen=True, order=True)
-class HostPort:
-    host: str
-    port: int
-
-    @classmethod
-    def parse(cls, text: str) -> HostPort:
-        host, sep, port_text = text.rpartition(":")
-        if not sep or not port_text.isdigit():
-            raise ValueError(f"expected HOST:PORT, got {text!r}")
-        port = int(port_text)
-        if not 0 <= port <= 65535:
-            raise ValueError(f"port {port} is out of range 0-65535")
-        if host.startswith("[") and host.endswith("]"):
-            host = host[1:-1]
-        if not host:
-            raise ValueError(f"expected HOST:PORT, got {text!r}")
-        return cls(host, port)
-
-    def __str__(self) -> str:
-        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+from capacitor_edge.settings.values import HostPort, SettingsError
 
 
 def _doc(text: str, **extra: Any) -> dict[str, Any]:
@@ -402,81 +364,3 @@ class Settings:
         # With `http_tls` on there is no plain HTTP port: the charger must use https.
         scheme = "https" if self.http_certificate() is not None else "http"
         return f"{scheme}://{host}:{http_port or self.http.port}"
-
-
-FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
-
-
-def _convert(name: str, value: Any, source: str) -> Any:
-    """Turn a raw value (TOML-typed, or a string from the environment or a flag) into the
-    field's type, and run the field's check."""
-    kind = FIELDS[name].type
-    try:
-        converted: Any
-        if kind == "Path":
-            if not isinstance(value, str):
-                raise ValueError("must be a string path")
-            converted = Path(value)
-        elif kind == "HostPort":
-            if not isinstance(value, str):
-                raise ValueError("must be a HOST:PORT string")
-            converted = HostPort.parse(value)
-        elif kind == "int":
-            if isinstance(value, bool) or not isinstance(value, int | str):
-                raise ValueError("must be a whole number")
-            converted = int(value)
-        elif kind == "float":
-            if isinstance(value, bool) or not isinstance(value, int | float | str):
-                raise ValueError("must be a number")
-            converted = float(value)
-            if not math.isfinite(converted):
-                raise ValueError("must be a finite number")
-        elif kind == "str":
-            if not isinstance(value, str):
-                raise ValueError("must be a string")
-            converted = value
-        else:  # pragma: no cover - a new field type without a converter is a programming error
-            raise TypeError(f"no converter for {kind}")
-        check: Callable[[Any], None] | None = FIELDS[name].metadata.get("check")
-        if check is not None:
-            check(converted)
-    except ValueError as error:
-        raise SettingsError(f"{source}: setting {name!r}: {error} (got {value!r})") from None
-    return converted
-
-
-def load_settings(
-    config_file: Path | None = None,
-    env: Mapping[str, str] | None = None,
-    flags: Mapping[str, str | None] | None = None,
-) -> Settings:
-    """Build the settings: defaults < TOML file < environment < flags."""
-    values: dict[str, Any] = {}
-    if config_file is not None:
-        try:
-            with config_file.open("rb") as handle:
-                table = tomllib.load(handle)
-        except OSError as error:
-            raise SettingsError(
-                f"cannot read config file {config_file}: {error.strerror}"
-            ) from None
-        except tomllib.TOMLDecodeError as error:
-            raise SettingsError(f"config file {config_file} is not valid TOML: {error}") from None
-        for key, value in table.items():
-            if key not in FIELDS:
-                raise SettingsError(f"{config_file}: unknown setting {key!r}")
-            values[key] = _convert(key, value, str(config_file))
-    for var, value in (env or {}).items():
-        if not var.startswith(ENV_PREFIX) or var == CONFIG_ENV:
-            continue
-        key = var[len(ENV_PREFIX) :].lower()
-        if key not in FIELDS:
-            raise SettingsError(f"environment: unknown setting {var}")
-        values[key] = _convert(key, value, f"environment {var}")
-    for key, value in (flags or {}).items():
-        if value is None:
-            continue
-        if key not in FIELDS:
-            raise SettingsError(f"unknown setting {key!r}")
-        values[key] = _convert(key, value, "--" + key.replace("_", "-"))
-    return Settings(**values)
