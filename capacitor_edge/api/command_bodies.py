@@ -21,6 +21,8 @@ _WORDS = {
     "reboot_required": "accepted by charger; it takes effect after a reboot",
     "unlocked": "unlocked",
     "unlock_failed": "could not be unlocked",
+    "unknown_vendor_id": "refused by charger: unknown vendorId",
+    "unknown_message_id": "refused by charger: unknown messageId",
 }
 
 

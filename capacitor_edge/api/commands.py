@@ -31,6 +31,7 @@ from capacitor_edge.api.models import (
     AvailabilityRequest,
     ConfigurationChangeRequest,
     ConfigurationGetRequest,
+    DataTransferRequest,
     DiagnosticsRequest,
     FirmwareUpdateRequest,
     PageQuery,
@@ -197,6 +198,25 @@ def commands_blueprint(
             data.retryInterval,
         )
         return diagnostics_body(charge_box_id, answer)
+
+    @bp.post("/chargers/<charge_box_id>/data-transfer")
+    @document_response(r.CommandResult)
+    @documents_errors(*CALL_ERRORS)
+    @validate_request(DataTransferRequest)
+    async def data_transfer(charge_box_id: str, data: DataTransferRequest) -> Any:
+        """DataTransfer (OCPP 1.6 §5.6): a vendor-specific message; the answer has the
+        charger's status and its `data`, if any."""
+        answer = await commands.data_transfer(
+            principal(), charge_box_id, data.vendorId, data.messageId, data.data
+        )
+        return command_result(
+            f"Data transfer {said(answer.status)}",
+            charge_box_id,
+            answer.status,
+            vendorId=data.vendorId,
+            messageId=data.messageId,
+            data=answer.data,
+        )
 
     @bp.get("/chargers/<charge_box_id>/commands")
     @document_response(r.CommandLog)

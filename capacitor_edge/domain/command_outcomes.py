@@ -61,3 +61,11 @@ class RemoteStartAnswer:
 class RemoteStopAnswer:
     charge_box_id: str
     status: str
+
+
+@dataclass(frozen=True)
+class DataTransferAnswer:
+    """DataTransfer (OCPP 1.6 §6.17): the charger's status and the data it sent back."""
+
+    status: str
+    data: str | None

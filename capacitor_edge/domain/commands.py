@@ -15,6 +15,7 @@ from capacitor_edge.domain.command_outcomes import (
     CommandAnswer,
     ConfigurationAnswer,
     ConfigurationValue,
+    DataTransferAnswer,
     DiagnosticsAnswer,
     FirmwareUpdateAnswer,
     RemoteStartAnswer,
@@ -186,6 +187,21 @@ class Commands:
         )
         answer = await self._calls.exchange(principal, charger, request, call_result.GetDiagnostics)
         return DiagnosticsAnswer(location, answer.file_name)
+
+    async def data_transfer(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        vendor_id: str,
+        message_id: str | None,
+        data: str | None,
+    ) -> DataTransferAnswer:
+        """DataTransfer (OCPP 1.6 §5.6): a vendor-specific message the charger answers with
+        Accepted, Rejected, UnknownMessageId or UnknownVendorId, and optionally data."""
+        charger = await self.charger(principal, charge_box_id)
+        request = call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
+        answer = await self._calls.exchange(principal, charger, request, call_result.DataTransfer)
+        return DataTransferAnswer(snake_status(str(answer.status)), answer.data)
 
     async def remote_start(
         self,
