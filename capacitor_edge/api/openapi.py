@@ -146,6 +146,10 @@ class ContractProvider(OpenAPIProvider):
                 document(413)
         if reads_input:
             document(400)
+        for status, response in responses.items():
+            # Error statuses a route documents itself (a command's 502-504) say what they mean too.
+            if not response.get("description") and str(status).isdigit():
+                response["description"] = _MEANINGS.get(int(status), "")
         special = _NOT_JSON.get((path, method))
         if special is not None:
             content_type, schema, description = special
