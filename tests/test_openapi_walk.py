@@ -24,6 +24,7 @@ COMMANDS = {
     "configuration/change": {"key": "HeartbeatInterval", "value": "60"},
     "firmware/update": {"location": "http://example.test/fw.bin"},
     "diagnostics": {},
+    "data-transfer": {"vendorId": "com.example"},
 }
 
 

@@ -20,7 +20,6 @@ from quart_schema import document_response, security_scheme
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from capacitor_edge.api import responses as r
-from capacitor_edge.api.errors import error_response
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.files import (
@@ -133,10 +132,6 @@ def _check_declared_length(limit: int) -> None:
         raise TooLarge(f"File is larger than the limit of {limit} bytes")
 
 
-def _too_large(error: TooLarge) -> Any:
-    return error_response(413, error.code, error.message)
-
-
 async def _close_after_refused_upload(response: Response) -> Response:
     """An upload refused part-way leaves unread body bytes on the connection; measured with
     httpx, the next request on that keep-alive connection then hung. Close it instead."""
@@ -146,7 +141,6 @@ async def _close_after_refused_upload(response: Response) -> Response:
 
 
 def _upload_rules(bp: Blueprint) -> None:
-    bp.register_error_handler(TooLarge, _too_large)
     bp.after_request(_close_after_refused_upload)
 
 

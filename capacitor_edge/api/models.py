@@ -292,3 +292,10 @@ class DiagnosticsRequest(StrictBody):
     stopTime: DateTime | None = None
     retries: int | None = Field(default=None, ge=0, le=100)
     retryInterval: int | None = Field(default=None, ge=0, le=86400)
+
+
+class DataTransferRequest(StrictBody):
+    # OCPP 1.6 §6.17: vendorId CiString255, messageId CiString50, data text of any length.
+    vendorId: str = Field(min_length=1, max_length=255, examples=["com.example"])
+    messageId: str | None = Field(default=None, max_length=50)
+    data: str | None = None

@@ -21,6 +21,7 @@ from quart_schema.openapi import OpenAPIProvider
 from quart_schema.validation import DataSource
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.errors import status_meanings
 from capacitor_edge.api.models import CONNECTOR_ID_DIGITS, TRANSACTION_ID_DIGITS
 
 API_PREFIX = "/api/v1"
@@ -72,13 +73,8 @@ _FIRMWARE_UPLOAD = {
 }
 
 
-_MEANINGS = {
-    400: "Invalid input: `VALIDATION_ERROR`, the message names the field.",
-    401: "Missing, unknown or revoked API key (`UNAUTHORIZED`).",
-    404: "Nothing of that id in your organisation (`NOT_FOUND`).",
-    413: "Body larger than allowed (`PAYLOAD_TOO_LARGE`).",
-    429: "Too many failed API keys from this address (`RATE_LIMIT_ERROR`); see Retry-After.",
-}
+#: Each error status's description, from the one table the error handler answers with.
+_MEANINGS = status_meanings()
 
 
 class ContractProvider(OpenAPIProvider):
@@ -150,6 +146,10 @@ class ContractProvider(OpenAPIProvider):
                 document(413)
         if reads_input:
             document(400)
+        for status, response in responses.items():
+            # Error statuses a route documents itself (a command's 502-504) say what they mean too.
+            if not response.get("description") and str(status).isdigit():
+                response["description"] = _MEANINGS.get(int(status), "")
         special = _NOT_JSON.get((path, method))
         if special is not None:
             content_type, schema, description = special

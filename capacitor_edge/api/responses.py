@@ -316,6 +316,9 @@ class CommandResult(Closed):
     retrieveDate: str | None = None
     firmwareId: str | None = None
     fileName: str | None = None
+    vendorId: str | None = None
+    messageId: str | None = None
+    data: str | None = Field(default=None, description="DataTransfer: the charger's data")
 
 
 class ConfigurationKey(Closed):

@@ -81,7 +81,6 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             CommandStore(db),
             remote_starts,
             clock,
-            settings.call_timeout_s,
         ),
         files=Files(
             FileStore(db),

@@ -1,41 +1,40 @@
-"""Commands to chargers from the REST API: one OCPP CALL each, through the charger's
-one-outstanding-call queue, with the charger's real answer, and an audit record of each."""
+"""Commands to chargers: one method per CSMS-initiated OCPP 1.6 action, with typed arguments
+and a typed answer. Each is one CALL through the charger's one-outstanding-call queue, with
+the charger's real answer and an audit record (:mod:`capacitor_edge.domain.charger_calls`)."""
 
 from __future__ import annotations
 
-import logging
-import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import trio
+from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
+from capacitor_edge.domain.command_outcomes import (
+    CommandAnswer,
+    ConfigurationAnswer,
+    ConfigurationValue,
+    DataTransferAnswer,
+    DiagnosticsAnswer,
+    FirmwareUpdateAnswer,
+    RemoteStartAnswer,
+    RemoteStopAnswer,
+)
 from capacitor_edge.domain.errors import (
     ChargerConnectionLost,
-    ChargerFailed,
-    ChargerTimeout,
     ChargerUnavailable,
     Conflict,
     ConnectorBusy,
-    Invalid,
     NotFound,
 )
 from capacitor_edge.domain.keys import Principal
-from capacitor_edge.domain.live import (
-    ChargerCallError,
-    ChargerCallLost,
-    ChargerCallTimeout,
-    ChargerNotConnected,
-    LiveChargers,
-)
-from capacitor_edge.domain.redaction import redact_payload, redact_value
+from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 from capacitor_edge.storage.transactions import TransactionStore
-
-log = logging.getLogger("capacitor_edge.commands")
 
 #: Connector states in which a remote start cannot succeed (OCPP 1.6 §7.7).
 BUSY_STATES = frozenset(
@@ -44,18 +43,14 @@ BUSY_STATES = frozenset(
 #: Longest ``?wait=`` a remote start may ask for.
 MAX_WAIT_S = 60.0
 
-
-def snake_status(status: str) -> str:
-    """``UnlockFailed`` → ``unlock_failed``, ``Accepted`` → ``accepted``."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", status).lower()
-
-
-@dataclass(frozen=True)
-class RemoteStartOutcome:
-    status: str  # the charger's answer, snake case
-    transaction_id: int | None
-    #: The connector named in the request, else the one the charger started on, once known.
-    connector_id: int | None
+TriggeredMessage = Literal[
+    "BootNotification",
+    "DiagnosticsStatusNotification",
+    "FirmwareStatusNotification",
+    "Heartbeat",
+    "MeterValues",
+    "StatusNotification",
+]
 
 
 class Commands:
@@ -67,18 +62,14 @@ class Commands:
         audit: CommandStore,
         remote_starts: RemoteStarts,
         clock: Clock,
-        call_timeout_s: float,
     ) -> None:
         self._live = live
         self._chargers = chargers
         self._transactions = transactions
         self._audit = audit
+        self._calls = ChargerCalls(live, audit, clock)
         self._remote_starts = remote_starts
         self._clock = clock
-        self._call_timeout_s = call_timeout_s
-
-    def now(self) -> str:
-        return iso_z(self._clock.now())
 
     async def charger(self, principal: Principal, charge_box_id: str) -> ChargerRecord:
         record = await self._chargers.find(charge_box_id, principal.org_id)
@@ -86,88 +77,131 @@ class Commands:
             raise NotFound(f"Charger {charge_box_id} not found")
         return record
 
-    async def send(
-        self, principal: Principal, charge_box_id: str, action: str, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Send one CALL and return the charger's answer payload; every outcome is audited."""
+    async def _status_of(self, principal: Principal, charge_box_id: str, request: object) -> str:
+        """Send a command whose answer is a status; return it in snake case."""
         charger = await self.charger(principal, charge_box_id)
-        return await self._send(principal, charger, action, payload)
+        answer_type = getattr(call_result, type(request).__name__)
+        answer = await self._calls.exchange(principal, charger, request, answer_type)
+        return snake_status(str(answer.status))
 
-    async def _send(
+    async def reset(
+        self, principal: Principal, charge_box_id: str, kind: Literal["Soft", "Hard"]
+    ) -> CommandAnswer:
+        """Reset (OCPP 1.6 §5.14)."""
+        return CommandAnswer(await self._status_of(principal, charge_box_id, call.Reset(kind)))
+
+    async def unlock_connector(
+        self, principal: Principal, charge_box_id: str, connector_id: int
+    ) -> CommandAnswer:
+        """UnlockConnector (OCPP 1.6 §5.18)."""
+        request = call.UnlockConnector(connector_id=connector_id)
+        return CommandAnswer(await self._status_of(principal, charge_box_id, request))
+
+    async def clear_cache(self, principal: Principal, charge_box_id: str) -> CommandAnswer:
+        """ClearCache (OCPP 1.6 §5.4): the charger's local authorization cache."""
+        return CommandAnswer(await self._status_of(principal, charge_box_id, call.ClearCache()))
+
+    async def trigger_message(
         self,
         principal: Principal,
-        charger: ChargerRecord,
-        action: str,
-        payload: dict[str, Any],
-    ) -> dict[str, Any]:
-        requested_at = iso_z(self._clock.now())
-        outcome = "answered"
-        answer: dict[str, Any] | None = None
-        error: tuple[str, str] | None = None
-        try:
-            answer = await self._call(charger.charge_box_id, action, payload)
-            return answer
-        except ChargerUnavailable:
-            outcome = "not_connected"
-            raise
-        except ChargerTimeout:
-            outcome = "timeout"
-            raise
-        except ChargerConnectionLost:
-            outcome = "connection_lost"
-            raise
-        except ChargerFailed as failed:
-            outcome = "call_error"
-            error = (failed.charger_code, failed.charger_description)
-            raise
-        except BaseException:
-            outcome = "failed"
-            raise
-        finally:
-            record = CommandRecord(
-                id=0,
-                api_key_id=principal.key_id,
-                action=action,
-                request=redact_payload(payload),
-                outcome=outcome,
-                response=None if answer is None else redact_value(answer),
-                error_code=None if error is None else error[0],
-                error_description=None if error is None else error[1],
-                requested_at=requested_at,
-                finished_at=iso_z(self._clock.now()),
-            )
-            with trio.CancelScope(shield=True):
-                await self._audit.record(charger.seq, record)
+        charge_box_id: str,
+        requested_message: TriggeredMessage,
+        connector_id: int | None,
+    ) -> CommandAnswer:
+        """TriggerMessage (OCPP 1.6 §5.17)."""
+        request = call.TriggerMessage(
+            requested_message=requested_message, connector_id=connector_id
+        )
+        return CommandAnswer(await self._status_of(principal, charge_box_id, request))
 
-    async def _call(
-        self, charge_box_id: str, action: str, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The charger's answer, or the domain error the REST API turns into 503/504/502."""
-        link = self._live.get(charge_box_id)
-        try:
-            if link is None:
-                raise ChargerNotConnected(charge_box_id)
-            return await link.call(action, payload)
-        except ValueError as bad:  # a payload the schema refuses: our caller's mistake
-            raise Invalid("body", str(bad)) from None
-        except ChargerNotConnected:
-            raise ChargerUnavailable(f"Charger {charge_box_id} is not connected") from None
-        except ChargerCallLost:
-            raise ChargerConnectionLost(
-                f"{action} was sent to {charge_box_id}, then the connection was lost before it "
-                "answered; it may have been carried out"
-            ) from None
-        except ChargerCallTimeout:
-            raise ChargerTimeout(
-                f"Charger {charge_box_id} did not answer {action} within {self._call_timeout_s:g} s"
-            ) from None
-        except ChargerCallError as failed:
-            raise ChargerFailed(
-                f"Charger {charge_box_id} answered {action} with {failed.code}"
-                + (f": {failed.description}" if failed.description else ""),
-                failed.code,
-                failed.description,
-            ) from None
+    async def change_availability(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        connector_id: int,
+        kind: Literal["Operative", "Inoperative"],
+    ) -> CommandAnswer:
+        """ChangeAvailability (OCPP 1.6 §5.2); connector 0 is the whole charger; ``scheduled``
+        means it takes effect when the running session ends."""
+        request = call.ChangeAvailability(connector_id=connector_id, type=kind)
+        return CommandAnswer(await self._status_of(principal, charge_box_id, request))
+
+    async def change_configuration(
+        self, principal: Principal, charge_box_id: str, key: str, value: str
+    ) -> CommandAnswer:
+        """ChangeConfiguration (OCPP 1.6 §5.3)."""
+        request = call.ChangeConfiguration(key=key, value=value)
+        return CommandAnswer(await self._status_of(principal, charge_box_id, request))
+
+    async def get_configuration(
+        self, principal: Principal, charge_box_id: str, keys: list[str] | None
+    ) -> ConfigurationAnswer:
+        """GetConfiguration (OCPP 1.6 §5.8); no ``keys`` asks for every key."""
+        charger = await self.charger(principal, charge_box_id)
+        answer = await self._calls.exchange(
+            principal, charger, call.GetConfiguration(key=keys), call_result.GetConfiguration
+        )
+        return ConfigurationAnswer(
+            tuple(
+                ConfigurationValue(item["key"], item["readonly"], item.get("value"))
+                for item in answer.configuration_key or ()
+            ),
+            tuple(answer.unknown_key or ()),
+        )
+
+    async def update_firmware(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        location: str,
+        retrieve_date: str | None,
+        retries: int | None,
+        retry_interval: int | None,
+    ) -> FirmwareUpdateAnswer:
+        """UpdateFirmware (OCPP 1.6 §5.19); progress arrives as FirmwareStatusNotification.
+        OCPP requires retrieveDate: now, unless the caller schedules it."""
+        charger = await self.charger(principal, charge_box_id)
+        retrieve = normalise_time("retrieveDate", retrieve_date) or iso_z(self._clock.now())
+        request = call.UpdateFirmware(location, retrieve, retries, retry_interval)
+        await self._calls.exchange(principal, charger, request, call_result.UpdateFirmware)
+        return FirmwareUpdateAnswer(location, retrieve)
+
+    async def get_diagnostics(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        location: str,
+        start_time: str | None,
+        stop_time: str | None,
+        retries: int | None,
+        retry_interval: int | None,
+    ) -> DiagnosticsAnswer:
+        """GetDiagnostics (OCPP 1.6 §5.9); progress arrives as DiagnosticsStatusNotification."""
+        charger = await self.charger(principal, charge_box_id)
+        request = call.GetDiagnostics(
+            location=location,
+            retries=retries,
+            retry_interval=retry_interval,
+            start_time=normalise_time("startTime", start_time),
+            stop_time=normalise_time("stopTime", stop_time),
+        )
+        answer = await self._calls.exchange(principal, charger, request, call_result.GetDiagnostics)
+        return DiagnosticsAnswer(location, answer.file_name)
+
+    async def data_transfer(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        vendor_id: str,
+        message_id: str | None,
+        data: str | None,
+    ) -> DataTransferAnswer:
+        """DataTransfer (OCPP 1.6 §5.6): a vendor-specific message the charger answers with
+        Accepted, Rejected, UnknownMessageId or UnknownVendorId, and optionally data."""
+        charger = await self.charger(principal, charge_box_id)
+        request = call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
+        answer = await self._calls.exchange(principal, charger, request, call_result.DataTransfer)
+        return DataTransferAnswer(snake_status(str(answer.status)), answer.data)
 
     async def remote_start(
         self,
@@ -176,7 +210,7 @@ class Commands:
         connector_id: int | None,
         id_tag: str,
         wait_s: float,
-    ) -> RemoteStartOutcome:
+    ) -> RemoteStartAnswer:
         """RemoteStartTransaction (OCPP 1.6 §5.11), refused with CONNECTOR_BUSY before anything
         is sent when the named connector cannot start; with ``wait_s`` waits for the
         StartTransaction the charger then sends. Without ``connector_id`` the charger picks the
@@ -186,15 +220,15 @@ class Commands:
             raise NotFound(f"Charger {charge_box_id} not found")
         charger, connectors = found
         if self._live.get(charger.charge_box_id) is None:
-            raise ChargerUnavailable(f"Charger {charge_box_id} is not connected")
+            raise ChargerUnavailable(charge_box_id)
         if connector_id is not None:
             await self._refuse_busy(charger, connectors, connector_id)
         pending = self._remote_starts.expect(charger.seq, connector_id, id_tag)
-        payload: dict[str, Any] = {"idTag": id_tag}
-        if connector_id is not None:
-            payload["connectorId"] = connector_id
+        request = call.RemoteStartTransaction(id_tag=id_tag, connector_id=connector_id)
         try:
-            answer = await self._send(principal, charger, "RemoteStartTransaction", payload)
+            answer = await self._calls.exchange(
+                principal, charger, request, call_result.RemoteStartTransaction
+            )
         except ChargerConnectionLost:
             # Kept: the charger may have accepted before it went away, and its StartTransaction
             # (after it reconnects) should still count as remotely started.
@@ -202,13 +236,13 @@ class Commands:
         except BaseException:
             self._remote_starts.cancel(pending)
             raise
-        if answer.get("status") != "Accepted":
+        if answer.status != "Accepted":
             self._remote_starts.cancel(pending)
-            return RemoteStartOutcome(snake_status(str(answer.get("status"))), None, connector_id)
+            return RemoteStartAnswer(snake_status(str(answer.status)), None, connector_id)
         if wait_s > 0:
             with trio.move_on_after(min(wait_s, MAX_WAIT_S)):
                 await pending.started.wait()
-        return RemoteStartOutcome(
+        return RemoteStartAnswer(
             "accepted", pending.transaction_id, connector_id or pending.started_on
         )
 
@@ -227,18 +261,16 @@ class Commands:
         if status in BUSY_STATES:
             raise ConnectorBusy(f"Connector {connector_id} of {charger.charge_box_id} is {status}")
 
-    async def remote_stop(self, principal: Principal, transaction_id: int) -> tuple[str, str]:
-        """RemoteStopTransaction (OCPP 1.6 §5.12); returns (chargeBoxId, the charger's status)."""
+    async def remote_stop(self, principal: Principal, transaction_id: int) -> RemoteStopAnswer:
+        """RemoteStopTransaction (OCPP 1.6 §5.12)."""
         transaction = await self._transactions.find(principal.org_id, transaction_id)
         if transaction is None:
             raise NotFound(f"Transaction {transaction_id} not found")
         if transaction.status != "active":
             raise Conflict(f"Transaction {transaction_id} is already completed")
-        charger = await self.charger(principal, transaction.charge_box_id)
-        answer = await self._send(
-            principal, charger, "RemoteStopTransaction", {"transactionId": transaction_id}
-        )
-        return charger.charge_box_id, snake_status(str(answer.get("status")))
+        request = call.RemoteStopTransaction(transaction_id=transaction_id)
+        status = await self._status_of(principal, transaction.charge_box_id, request)
+        return RemoteStopAnswer(transaction.charge_box_id, status)
 
     async def history(
         self, principal: Principal, charge_box_id: str, limit: int, offset: int

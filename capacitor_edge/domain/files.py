@@ -38,8 +38,6 @@ MAX_NAME_CHARS = 200
 class TooLarge(DomainError):
     """A file over its size limit (HTTP 413); nothing of it is kept."""
 
-    code = "PAYLOAD_TOO_LARGE"
-
 
 def clean_file_name(text: str | None, default: str) -> str:
     """A client's file name made safe to show and to put in a URL segment: its last path

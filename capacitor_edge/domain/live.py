@@ -11,28 +11,6 @@ from datetime import datetime
 from typing import Any, Protocol
 
 
-class ChargerNotConnected(Exception):
-    """The charger has no live session (or lost it while a call was outstanding)."""
-
-
-class ChargerCallLost(Exception):
-    """The CALL went out on the wire, then the charger's session ended before it answered: the
-    charger may have carried it out (a Reset it acts on before its Reset.conf)."""
-
-
-class ChargerCallTimeout(Exception):
-    """The charger did not answer a CSMS-initiated CALL in time."""
-
-
-class ChargerCallError(Exception):
-    """The charger answered a CSMS-initiated CALL with a CALLERROR (or an invalid answer)."""
-
-    def __init__(self, code: str, description: str) -> None:
-        super().__init__(f"{code}: {description}")
-        self.code = code
-        self.description = description
-
-
 class ChargerLink(Protocol):
     charge_box_id: str
 
@@ -48,8 +26,9 @@ class ChargerLink(Protocol):
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Send a CSMS-initiated CALL and return the charger's CALLRESULT payload.
 
-        Raises ChargerNotConnected (nothing was sent), ChargerCallLost (sent, then the
-        session ended unanswered), ChargerCallTimeout or ChargerCallError."""
+        Raises ChargerUnavailable (nothing was sent), ChargerConnectionLost (sent, then the
+        session ended unanswered), ChargerTimeout or ChargerFailed, with the messages the
+        REST API shows; ValueError for a payload the request schema refuses (nothing sent)."""
         ...
 
 

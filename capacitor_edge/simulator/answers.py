@@ -230,6 +230,19 @@ async def clear_cache(charger: SimulatedCharger, payload: dict[str, Any]) -> Ans
     return {"status": "Accepted"}, None  # the cache is off and empty
 
 
+#: The simulator's own DataTransfer vendor (its chargePointVendor) and its one message.
+VENDOR_ID, ECHO = "Capacitor", "Echo"
+
+
 @behaviour("DataTransfer")
 async def data_transfer(charger: SimulatedCharger, payload: dict[str, Any]) -> Answer:
-    return {"status": "UnknownVendorId"}, None
+    """OCPP 1.6 §5.6: UnknownVendorId for another vendor, UnknownMessageId for a message it
+    does not have; its own ``Echo`` (also the default message) sends the data back."""
+    if payload["vendorId"] != VENDOR_ID:
+        return {"status": "UnknownVendorId"}, None
+    if payload.get("messageId", ECHO) != ECHO:
+        return {"status": "UnknownMessageId"}, None
+    answer: dict[str, Any] = {"status": "Accepted"}
+    if "data" in payload:
+        answer["data"] = payload["data"]
+    return answer, None

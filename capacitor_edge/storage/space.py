@@ -39,7 +39,6 @@ _STORAGE_CODES = {
 class StorageFailure(Exception):
     """A write could not be stored because of the storage itself (HTTP 503 ``STORAGE_ERROR``)."""
 
-    code = "STORAGE_ERROR"
     status = "error"
 
     def __init__(self, message: str) -> None:
@@ -50,7 +49,6 @@ class StorageFailure(Exception):
 class StorageFull(StorageFailure):
     """The data directory's file system has no room (HTTP 503 ``STORAGE_FULL``)."""
 
-    code = "STORAGE_FULL"
     status = "full"
 
 

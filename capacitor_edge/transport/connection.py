@@ -18,12 +18,12 @@ import trio
 
 from capacitor_edge import metrics
 from capacitor_edge.domain.charger_messages import ChargerIdentity, ChargerMessages
-from capacitor_edge.domain.errors import CallRejected
-from capacitor_edge.domain.live import (
-    ChargerCallError,
-    ChargerCallLost,
-    ChargerCallTimeout,
-    ChargerNotConnected,
+from capacitor_edge.domain.errors import (
+    CallRejected,
+    ChargerConnectionLost,
+    ChargerFailed,
+    ChargerTimeout,
+    ChargerUnavailable,
 )
 from capacitor_edge.protocol import (
     ALL_ACTIONS,
@@ -131,12 +131,12 @@ class ChargerConnection:
 
     async def call(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         if self._closed:
-            raise ChargerNotConnected(self.charge_box_id)
+            raise ChargerUnavailable(self.charge_box_id)
         if self._call_lock is None:
             self._call_lock = trio.Lock()  # fair: queued CSMS calls go out in arrival order
         async with self._call_lock:
             if self._closed:
-                raise ChargerNotConnected(self.charge_box_id)
+                raise ChargerUnavailable(self.charge_box_id)
             unique_id, text = self._session.start_call(action, payload)
             waiter = _CallWaiter(unique_id)
             self._waiter = waiter
@@ -145,7 +145,7 @@ class ChargerConnection:
                 try:
                     await self._send(text)
                 except ConnectionClosed:
-                    raise ChargerNotConnected(self.charge_box_id) from None
+                    raise ChargerUnavailable(self.charge_box_id) from None
                 metrics.MESSAGES_SENT.count(action, metrics.CALL)
                 with trio.move_on_after(self._timings.call_timeout_s):
                     await waiter.done.wait()
@@ -164,16 +164,21 @@ class ChargerConnection:
                     trio.current_time() - started,
                     extra=self.log_extra,
                 )
-                raise ChargerCallTimeout(f"{self.charge_box_id} did not answer {action}")
+                raise ChargerTimeout(self.charge_box_id, action, self._timings.call_timeout_s)
             if outcome is None:
                 # The CALL is on the wire and the session ended unanswered: the charger may
                 # have acted on it (a Reset before its Reset.conf), unlike "not connected".
-                raise ChargerCallLost(f"{self.charge_box_id} closed before answering {action}")
+                raise ChargerConnectionLost(self.charge_box_id, action)
             metrics.CSMS_CALL_SECONDS.labels(action).observe(trio.current_time() - started)
             if isinstance(outcome, ErrorReceived):
-                raise ChargerCallError(outcome.error_code, outcome.description)
+                raise ChargerFailed(
+                    self.charge_box_id, action, outcome.error_code, outcome.description
+                )
             if outcome.violation is not None:
-                raise ChargerCallError(outcome.violation.code, outcome.violation.description)
+                violation = outcome.violation
+                raise ChargerFailed(
+                    self.charge_box_id, action, violation.code, violation.description
+                )
             return outcome.payload
 
     # -- the session -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 import trio
 from trio_websocket import ConnectionClosed, ConnectionRejected
 
-from capacitor_edge.domain.live import ChargerCallError
+from capacitor_edge.domain.errors import ChargerFailed
 from tests.conftest import Appliance, make_settings, second_org_key, start_appliance, stop_appliance
 from tests.ocpp.helpers import BOOT, call, charger_socket, register, send_raw
 
@@ -189,7 +189,7 @@ async def test_connections_past_the_cap_get_503(nursery: trio.Nursery, tmp_path:
 
 async def test_csms_calls_go_out_one_at_a_time(appliance: Appliance) -> None:
     """TriggerMessage through the live link: two calls at once reach the charger one after the
-    other; a CALLERROR answer surfaces as ChargerCallError."""
+    other; a CALLERROR answer surfaces as ChargerFailed."""
     with trio.fail_after(10):
         async with appliance.client() as api:
             await register(api, "CP-1")
@@ -198,12 +198,12 @@ async def test_csms_calls_go_out_one_at_a_time(appliance: Appliance) -> None:
             link = appliance.endpoints.services.live.get("CP-1")
             assert link is not None
             results: list[dict[str, Any]] = []
-            errors: list[ChargerCallError] = []
+            errors: list[ChargerFailed] = []
 
             async def trigger(message: str) -> None:
                 try:
                     results.append(await link.call("TriggerMessage", {"requestedMessage": message}))
-                except ChargerCallError as error:
+                except ChargerFailed as error:
                     errors.append(error)
 
             async with trio.open_nursery() as calls:

@@ -22,7 +22,7 @@ from trio_websocket import (
 from capacitor_edge.app.compose import build_services
 from capacitor_edge.clock import SystemClock
 from capacitor_edge.domain.charger_messages import ChargerIdentity
-from capacitor_edge.domain.live import ChargerCallLost, ChargerCallTimeout, ChargerNotConnected
+from capacitor_edge.domain.errors import ChargerConnectionLost, ChargerTimeout, ChargerUnavailable
 from capacitor_edge.protocol import ALL_ACTIONS, OcppSession, SchemaRegistry
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
@@ -176,7 +176,7 @@ async def test_a_csms_call_times_out_and_the_next_one_works(
     async with session(tmp_path, timings) as link:
         with trio.fail_after(STALE_AFTER):
             started = trio.current_time()
-            with pytest.raises(ChargerCallTimeout):
+            with pytest.raises(ChargerTimeout):
                 await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
             assert trio.current_time() - started == pytest.approx(30, abs=0.5)
             ignored = json.loads(await link.charger.get_message())
@@ -213,8 +213,8 @@ async def test_a_call_fails_fast_when_the_charger_goes_away(
                 started = trio.current_time()
                 # Sent, then the charger went away: "lost", not "not connected" (it may have
                 # acted on it), and at once, not after the 30 s call timeout (virtual time).
-                with pytest.raises(ChargerCallLost):
+                with pytest.raises(ChargerConnectionLost):
                     await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
                 assert trio.current_time() - started < 30
-            with pytest.raises(ChargerNotConnected):
+            with pytest.raises(ChargerUnavailable):
                 await link.connection.call("TriggerMessage", {"requestedMessage": "Heartbeat"})
