@@ -189,7 +189,8 @@ async def test_every_csms_command_is_answered_realistically(appliance: Appliance
                 "readonly": True,
                 "value": "2",
             }
-            assert keys["SupportedFeatureProfiles"]["value"] == "Core,RemoteTrigger"
+            assert keys["SupportedFeatureProfiles"]["value"] == "Core,RemoteTrigger,SmartCharging"
+            assert keys["ChargingScheduleAllowedChargingRateUnit"]["value"] == "Current,Power"
             assert "value" not in keys["AuthorizationKey"]
 
             # ChangeConfiguration stores; read-only, unknown and ill-typed values are refused.

@@ -4,21 +4,33 @@ A behaviour gets the charger and the (already validated) request payload and ret
 payload and, optionally, a step to run once the answer is on the wire (a Reset answers Accepted,
 then reboots). To answer a new command, write one function here decorated with
 ``@behaviour("Action")``; any other Central System request is answered NotSupported, as outside
-the charger's SupportedFeatureProfiles (Core, RemoteTrigger).
+the charger's SupportedFeatureProfiles (Core, RemoteTrigger, SmartCharging).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import trio
 
 from capacitor_edge.protocol import CallReceived, ErrorCode
+from capacitor_edge.protocol.charging_profiles import (
+    ChargingProfile,
+    ProfileInvalid,
+    Purpose,
+    RateUnit,
+    format_time,
+    parse_profile,
+    placement_problems,
+)
 from capacitor_edge.simulator.conversation import CallFailed, Conversation
 
 if TYPE_CHECKING:
     from capacitor_edge.simulator.charger import SimulatedCharger
+
+log = logging.getLogger("capacitor_edge.simulator")
 
 AnswerStep = Callable[[], Awaitable[None]]
 #: A command's answer payload, and what to do once it is sent.
@@ -75,6 +87,15 @@ async def remote_start(charger: SimulatedCharger, payload: dict[str, Any]) -> An
             connector = None
     if connector is None:
         return {"status": "Rejected"}, None
+    profile: ChargingProfile | None = None
+    if "chargingProfile" in payload:
+        # §5.11: only a TxProfile, for the transaction about to start (so naming none).
+        try:
+            profile = parse_profile(payload["chargingProfile"], "chargingProfile")
+        except ProfileInvalid:
+            return {"status": "Rejected"}, None
+        if profile.purpose != Purpose.TX or profile.transaction_id is not None:
+            return {"status": "Rejected"}, None
     chosen = connector
     chosen.busy = True
     id_tag = payload["idTag"]
@@ -88,7 +109,7 @@ async def remote_start(charger: SimulatedCharger, payload: dict[str, Any]) -> An
             if chosen.status != "Preparing":
                 await charging.set_status(chosen, "Preparing")
             transaction = await charging.start_transaction(
-                chosen, id_tag, remote=True, ends_at=None
+                chosen, id_tag, remote=True, ends_at=None, profile=profile
             )
             await charging.charge(chosen, transaction)
         finally:
@@ -245,4 +266,89 @@ async def data_transfer(charger: SimulatedCharger, payload: dict[str, Any]) -> A
     answer: dict[str, Any] = {"status": "Accepted"}
     if "data" in payload:
         answer["data"] = payload["data"]
+    return answer, None
+
+
+def _refusal(charger: SimulatedCharger, connector_id: int, profile: ChargingProfile) -> str | None:
+    """Why SetChargingProfile is Rejected (§5.16), or None: where the profile may not go, or
+    more than the charger's §9.4 Smart Charging keys allow."""
+    configuration, installed = charger.configuration, charger.charging.profiles
+    running = None
+    if connector_id in charger.connectors:
+        transaction = charger.connectors[connector_id].transaction
+        if transaction is not None and transaction.stop_reason is None:
+            running = transaction.transaction_id
+    problems = placement_problems(connector_id, profile, running)
+    if problems:
+        return str(problems[0])
+    if profile.stack_level > configuration.integer("ChargeProfileMaxStackLevel"):
+        return "stackLevel: above ChargeProfileMaxStackLevel"
+    if len(profile.schedule.periods) > configuration.integer("ChargingScheduleMaxPeriods"):
+        return "chargingSchedulePeriod: more than ChargingScheduleMaxPeriods"
+    after = installed.count() - len(installed.replaced_by(connector_id, profile)) + 1
+    if after > configuration.integer("MaxChargingProfilesInstalled"):
+        return "MaxChargingProfilesInstalled reached"
+    return None
+
+
+@behaviour("SetChargingProfile")
+async def set_charging_profile(charger: SimulatedCharger, payload: dict[str, Any]) -> Answer:
+    """OCPP 1.6 §5.16: Accepted and obeyed at once (the connectors' power follows), replacing
+    the profile with the same id, or purpose and stackLevel on the connector; Rejected for an
+    unknown connector, a profile in the wrong place (a TxProfile without a transaction) or
+    one the schema lets through but a charger cannot use (periods out of order, ...)."""
+    connector_id = payload["connectorId"]
+    if connector_id != 0 and connector_id not in charger.connectors:
+        return {"status": "Rejected"}, None
+    try:
+        profile = parse_profile(payload["csChargingProfiles"], "csChargingProfiles")
+    except ProfileInvalid as invalid:
+        log.info("%s: SetChargingProfile rejected: %s", charger.charge_box_id, invalid)
+        return {"status": "Rejected"}, None
+    refusal = _refusal(charger, connector_id, profile)
+    if refusal is not None:
+        log.info("%s: SetChargingProfile rejected: %s", charger.charge_box_id, refusal)
+        return {"status": "Rejected"}, None
+    charger.charging.profiles.install(connector_id, profile)
+    charger.charging.relimit()
+    return {"status": "Accepted"}, None
+
+
+@behaviour("ClearChargingProfile")
+async def clear_charging_profile(charger: SimulatedCharger, payload: dict[str, Any]) -> Answer:
+    """OCPP 1.6 §5.5: by id, else by connector/purpose/stackLevel (each optional); Unknown
+    when nothing matched."""
+    removed = charger.charging.profiles.clear(
+        profile_id=payload.get("id"),
+        connector_id=payload.get("connectorId"),
+        purpose=payload.get("chargingProfilePurpose"),
+        stack_level=payload.get("stackLevel"),
+    )
+    if not removed:
+        return {"status": "Unknown"}, None
+    charger.charging.relimit()
+    return {"status": "Accepted"}, None
+
+
+@behaviour("GetCompositeSchedule")
+async def get_composite_schedule(charger: SimulatedCharger, payload: dict[str, Any]) -> Answer:
+    """OCPP 1.6 §5.7: the schedule from now for ``duration`` seconds, in the unit asked for
+    (amperes if none); connector 0 gives the charge point's own limit. Rejected for an
+    unknown connector or a duration below one second."""
+    connector_id, duration = payload["connectorId"], payload["duration"]
+    connectors = charger.connectors
+    if (connector_id != 0 and connector_id not in connectors) or duration < 1:
+        return {"status": "Rejected"}, None
+    unit = RateUnit(payload.get("chargingRateUnit", "A"))
+    now = charger.clock.now().replace(microsecond=0)
+    profiles = charger.charging.profiles
+    connector = connectors.get(connector_id)
+    schedule = profiles.composite(connector_id, connector, now, duration, unit)
+    rated = list(connectors.values()) if connector is None else [connector]
+    answer = {
+        "status": "Accepted",
+        "connectorId": connector_id,
+        "scheduleStart": format_time(now),
+        "chargingSchedule": schedule.to_ocpp(profiles.maximum(rated, unit)),
+    }
     return answer, None

@@ -91,7 +91,7 @@ class SimulatedCharger:
         self.url = options.charger_url(charge_box_id)
         self.stats = stats
         self._tls = tls
-        self._clock = clock or SystemClock()
+        self.clock: Clock = clock or SystemClock()
         self._rng = random.Random(f"{options.seed}/{charge_box_id}")
         self._local_sessions = (
             options.scenario == "sessions" if local_sessions is None else local_sessions
@@ -151,7 +151,7 @@ class SimulatedCharger:
             return None
 
     def now(self) -> str:
-        return iso_z(self._clock.now())
+        return iso_z(self.clock.now())
 
     async def sleep(self, simulated_s: float) -> None:
         await trio.sleep(simulated_s / self.options.time_scale)

@@ -2,7 +2,8 @@
 drivers' sessions (local and remote), transactions and their meter values.
 
 OCPP 1.6 §3.5 (a session: Preparing, Authorize, StartTransaction, Charging, StopTransaction,
-Finishing), §4.7 (MeterValues), §4.8-4.10 (transactions), §5.2 (availability).
+Finishing), §4.7 (MeterValues), §4.8-4.10 (transactions), §5.2 (availability), §3.13 (the
+charging profiles limit what the meter measures: `smart_charging`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 import trio
 
+from capacitor_edge.protocol.charging_profiles import ChargingProfile
 from capacitor_edge.simulator.connectors import (
     FinishedTransaction,
     SimulatedConnector,
     SimulatedTransaction,
 )
 from capacitor_edge.simulator.conversation import CallFailed
+from capacitor_edge.simulator.meter import sampled_values
+from capacitor_edge.simulator.smart_charging import ChargingProfiles
 
 if TYPE_CHECKING:
     from capacitor_edge.simulator.charger import SimulatedCharger
@@ -26,9 +30,10 @@ if TYPE_CHECKING:
 IDLE_S: Final = (20.0, 120.0)
 SESSION_S: Final = (60.0, 600.0)
 UNPLUG_S: Final = 5.0
-#: Charging power of a session, W (single-phase 16/32 A, three-phase 16/32 A).
+#: What a car draws in a session, W, and on how many phases (16/32 A on 1 or 3 phases at
+#: 230 V), unless the options fix the current and phases.
 POWERS_W: Final = (3_680, 7_360, 11_040, 22_080)
-VOLTAGE_V: Final = 230.0
+PHASES: Final = {3_680: 1, 7_360: 1, 11_040: 3, 22_080: 3}
 ID_TAGS: Final = tuple(f"SIM-TAG-{n:03d}" for n in range(1, 21))
 
 
@@ -38,10 +43,17 @@ class Charging:
     def __init__(self, charger: SimulatedCharger, rng: random.Random, connectors: int) -> None:
         self._charger = charger
         self._rng = rng
+        options = charger.options
         self.connectors = {
-            n: SimulatedConnector(n, register_wh=float(rng.randrange(0, 5_000_000)))
+            n: SimulatedConnector(
+                n,
+                register_wh=float(rng.randrange(0, 5_000_000)),
+                phases=options.phases or 3,
+                max_current_a=options.max_current_a or 32.0,
+            )
             for n in range(1, connectors + 1)
         }
+        self.profiles = ChargingProfiles(self.connectors, options.voltage_v)
         #: ChangeAvailability on connectorId 0: the charge point as a whole.
         self.operative = True
         self.scheduled: bool | None = None
@@ -143,7 +155,7 @@ class Charging:
         (OCPP 1.6 §5.14)."""
         for connector in self.connectors.values():
             connector.meter(now, time_scale)
-            connector.power_w = 0.0
+            connector.power_w = connector.demand_w = 0.0
             if connector.transaction is not None:
                 connector.transaction.request_stop("HardReset")
 
@@ -213,10 +225,19 @@ class Charging:
             self._charger.notify()
 
     async def start_transaction(
-        self, connector: SimulatedConnector, id_tag: str, *, remote: bool, ends_at: float | None
+        self,
+        connector: SimulatedConnector,
+        id_tag: str,
+        *,
+        remote: bool,
+        ends_at: float | None,
+        profile: ChargingProfile | None = None,
     ) -> SimulatedTransaction:
+        """StartTransaction (§4.8); ``profile``: the TxProfile of a RemoteStartTransaction
+        (§5.11), installed for this transaction before the car draws anything."""
         charger = self._charger
         meter_start = connector.meter(trio.current_time(), charger.options.time_scale)
+        clock_now = charger.clock.now()
         answer = await charger.call(
             "StartTransaction",
             {
@@ -227,7 +248,7 @@ class Charging:
             },
         )
         transaction = SimulatedTransaction(
-            answer["transactionId"], id_tag, meter_start, remote, ends_at
+            answer["transactionId"], id_tag, meter_start, remote, ends_at, started_at=clock_now
         )
         connector.transaction = transaction
         charger.stats.transactions_started += 1
@@ -238,8 +259,17 @@ class Charging:
             # OCPP 1.6 §4.8: the Central System refused the idTag: end the session at once.
             transaction.request_stop("DeAuthorized")
             return transaction
-        connector.power_w = float(self._rng.choice(POWERS_W))
+        options = charger.options
+        if options.max_current_a is not None:
+            connector.phases = options.phases or 3
+            connector.demand_w = options.max_current_a * options.voltage_v * connector.phases
+        else:
+            connector.demand_w = float(self._rng.choice(POWERS_W))
+            connector.phases = options.phases or PHASES[int(connector.demand_w)]
         connector.sampled_at = trio.current_time()
+        if profile is not None:
+            self.profiles.install(connector.connector_id, profile)
+        self.relimit()
         await self.set_status(connector, "Charging")
         return transaction
 
@@ -269,29 +299,20 @@ class Charging:
         await self.set_status(connector, self.idle_status(connector))
         await self.report_idle_changes()
 
-    def _sampled_values(
-        self, connector: SimulatedConnector, measurands: list[str], context: str
-    ) -> Any:
-        register = connector.meter(trio.current_time(), self._charger.options.time_scale)
-        values = {
-            "Energy.Active.Import.Register": (str(register), "Wh"),
-            "Power.Active.Import": (f"{connector.power_w:.0f}", "W"),
-            "Current.Import": (f"{connector.power_w / VOLTAGE_V:.1f}", "A"),
-            "Voltage": (f"{VOLTAGE_V:.1f}", "V"),
-        }
-        sampled = []
-        for measurand in measurands:
-            value, unit = values[measurand]
-            sampled.append(
-                {
-                    "value": value,
-                    "context": context,
-                    "measurand": measurand,
-                    "location": "Outlet",
-                    "unit": unit,
-                }
-            )
-        return [{"timestamp": self._charger.now(), "sampledValue": sampled}]
+    def relimit(self) -> None:
+        """Meter what was drawn so far, then draw what the profiles allow now (after a
+        profile was set or cleared, a session started or ended, at every sample)."""
+        now, scale = trio.current_time(), self._charger.options.time_scale
+        for connector in self.connectors.values():
+            connector.meter(now, scale)
+        self.profiles.limit_power(self.connectors.values(), self._charger.clock.now())
+        self._charger.notify()
+
+    def _sample(self, connector: SimulatedConnector, measurands: list[str], context: str) -> Any:
+        charger = self._charger
+        register = connector.meter(trio.current_time(), charger.options.time_scale)
+        values = sampled_values(connector, register, measurands, context, charger.options.voltage_v)
+        return [{"timestamp": charger.now(), "sampledValue": values}]
 
     async def send_meter_values(
         self,
@@ -300,12 +321,14 @@ class Charging:
         context: str = "",
     ) -> None:
         charger = self._charger
+        if transaction is not None and connector.demand_w > 0:
+            self.relimit()  # a schedule's next period may have begun since the last sample
         measurands = charger.configuration.items("MeterValuesSampledData") or [
             "Energy.Active.Import.Register"
         ]
         payload: dict[str, Any] = {
             "connectorId": connector.connector_id,
-            "meterValue": self._sampled_values(connector, measurands, context or "Sample.Periodic"),
+            "meterValue": self._sample(connector, measurands, context or "Sample.Periodic"),
         }
         if transaction is not None:
             payload["transactionId"] = transaction.transaction_id
@@ -330,9 +353,7 @@ class Charging:
         }
         measurands = charger.configuration.items("StopTxnSampledData")
         if measurands:
-            payload["transactionData"] = self._sampled_values(
-                connector, measurands, "Transaction.End"
-            )
+            payload["transactionData"] = self._sample(connector, measurands, "Transaction.End")
         answered = True
         try:
             await charger.call("StopTransaction", payload)
@@ -340,8 +361,10 @@ class Charging:
             if failed.lost:
                 raise
             answered = False
-        connector.power_w = 0.0
+        connector.power_w = connector.demand_w = 0.0
         connector.transaction = None
+        self.profiles.end_transaction(connector.connector_id)
+        self.relimit()  # the others may take the share this one had
         charger.stats.transactions_stopped += 1
         charger.stats.energy_wh += meter_stop - transaction.meter_start
         self.finished.append(

@@ -46,6 +46,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="simulated seconds per real second for the chargers' own intervals "
         f"(default 1; {SELFTEST_TIME_SCALE:g} for --selftest)",
     )
+    parser.add_argument(
+        "--max-current",
+        type=float,
+        help="amperes per phase every car draws, the connectors' rating (default: 16 or 32 A "
+        "per session at random); charging profiles limit it",
+    )
+    parser.add_argument(
+        "--phases", type=int, help="phases every car charges on, 1-3 (default: 1 or 3 at random)"
+    )
+    parser.add_argument(
+        "--voltage", type=float, default=230.0, help="phase-to-neutral voltage (default 230)"
+    )
     parser.add_argument("--password", help="Basic-auth password (Security Profile 1/2)")
     parser.add_argument("--cert", type=Path, help="client certificate, PEM (Security Profile 3)")
     parser.add_argument("--key", type=Path, help="private key of --cert, if not in the same file")
@@ -105,6 +117,9 @@ def options_from(args: argparse.Namespace) -> Options:
         progress=not args.json and sys.stderr.isatty(),
         id_tag=args.id_tag,
         charge_box_id=args.id,
+        max_current_a=args.max_current,
+        phases=args.phases,
+        voltage_v=args.voltage,
     )
 
 

@@ -1,5 +1,5 @@
-"""A simulated charger's configuration keys (OCPP 1.6 §9.1 Core profile, §9.4 Remote Trigger
-profile, and the Security Whitepaper's keys), answering GetConfiguration and
+"""A simulated charger's configuration keys (OCPP 1.6 §9.1 Core profile, §9.4 Smart Charging
+and Remote Trigger profiles, and the Security Whitepaper's keys), answering GetConfiguration and
 ChangeConfiguration (OCPP 1.6 §5.8, §5.3) the way a charger does."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any, Final
 MEASURANDS: Final = frozenset(
     {"Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage"}
 )
-SUPPORTED_PROFILES: Final = "Core,RemoteTrigger"
+SUPPORTED_PROFILES: Final = "Core,RemoteTrigger,SmartCharging"
 #: OCPP 1.6 CiString500 for configuration values.
 MAX_VALUE_LENGTH: Final = 500
 
@@ -60,6 +60,11 @@ class Configuration:
             "AllowOfflineTxForUnknownId": Key("false", False, _boolean),
             "AuthorizationCacheEnabled": Key("false", False, _boolean),
             "AuthorizeRemoteTxRequests": Key("false", False, _boolean),
+            # §9.4 Smart Charging: what SetChargingProfile accepts (simulator/answers.py).
+            "ChargeProfileMaxStackLevel": Key("8", True, _integer),
+            "ChargingScheduleAllowedChargingRateUnit": Key("Current,Power", True, _any),
+            "ChargingScheduleMaxPeriods": Key("24", True, _integer),
+            "MaxChargingProfilesInstalled": Key("16", True, _integer),
             "ClockAlignedDataInterval": Key("0", False, _integer),
             "ConnectionTimeOut": Key("60", False, _integer),
             "ConnectorPhaseRotation": Key("NotApplicable", False, _any),

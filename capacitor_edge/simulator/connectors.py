@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import trio
 
@@ -19,6 +20,8 @@ class SimulatedTransaction:
     stop_requested: trio.Event = field(default_factory=trio.Event)
     finished: trio.Event = field(default_factory=trio.Event)
     meter_values_sent: int = 0
+    #: Wall-clock start: Relative charging profiles count from it (OCPP 1.6 §7.13).
+    started_at: datetime | None = None
 
     def request_stop(self, reason: str) -> None:
         if self.stop_reason is None:
@@ -43,7 +46,13 @@ class SimulatedConnector:
     operative: bool = True
     #: ChangeAvailability answered Scheduled: the availability to take once the session ends.
     scheduled: bool | None = None
+    #: What the meter measures now: the car's demand, at most the charging profiles' limit.
     power_w: float = 0.0
+    #: What the car would draw without a limit, and on how many phases.
+    demand_w: float = 0.0
+    phases: int = 3
+    #: The connector's rating per phase (GetCompositeSchedule shows it where nothing limits).
+    max_current_a: float = 32.0
     sampled_at: float = 0.0
     transaction: SimulatedTransaction | None = None
     #: A session owns the connector (from Preparing until it is Available again).

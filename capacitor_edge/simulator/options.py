@@ -59,6 +59,11 @@ class Options:
     id_tag: str = "SIMULATOR"
     #: One charger with exactly this chargeBoxId (e.g. the CN of a profile 3 certificate).
     charge_box_id: str | None = None
+    #: Every car draws this current per phase on this many phases (the connectors' rating);
+    #: None: each session draws one of 16/32 A on 1 or 3 phases at random, rated 32 A.
+    max_current_a: float | None = None
+    phases: int | None = None
+    voltage_v: float = 230.0
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.url)
@@ -78,6 +83,12 @@ class Options:
             raise OptionsError("--key needs --cert")
         if self.charge_box_id is not None and self.chargers != 1:
             raise OptionsError("--id names one charger: leave out --chargers or give 1")
+        if self.max_current_a is not None and self.max_current_a <= 0:
+            raise OptionsError("--max-current must be > 0")
+        if self.phases is not None and self.phases not in (1, 2, 3):
+            raise OptionsError("--phases: 1, 2 or 3")
+        if self.voltage_v <= 0:
+            raise OptionsError("--voltage must be > 0")
         if self.register and not (self.api and self.api_key):
             raise OptionsError("--register needs --api URL and --api-key KEY")
 
