@@ -41,7 +41,7 @@ from capacitor_edge.protocol.charging_profiles import (
 
 
 @dataclass(frozen=True)
-class Transaction:
+class TransactionStart:
     started_at: datetime
     transaction_id: int | None = None
 
@@ -118,7 +118,7 @@ def _offset(moment: datetime, start: datetime) -> float:
 
 
 def _instances(
-    profile: ChargingProfile, start: datetime, end: datetime, transaction: Transaction | None
+    profile: ChargingProfile, start: datetime, end: datetime, transaction: TransactionStart | None
 ) -> list[tuple[datetime, float]]:
     """Where each run of the profile's schedule begins, and how long it lasts (s)."""
     schedule = profile.schedule
@@ -147,7 +147,7 @@ def _segments(
     start: datetime,
     duration: int,
     unit: RateUnit,
-    transaction: Transaction | None,
+    transaction: TransactionStart | None,
     voltage_v: float,
     phases: int,
 ) -> list[_Segment]:
@@ -194,7 +194,7 @@ def composite_schedule(
     start: datetime,
     duration: int,
     unit: RateUnit,
-    transaction: Transaction | None = None,
+    transaction: TransactionStart | None = None,
     voltage_v: float = 230.0,
     phases: int = DEFAULT_PHASES,
 ) -> CompositeSchedule:

@@ -16,12 +16,12 @@ from datetime import datetime
 from capacitor_edge.protocol.charging_profiles import ChargingProfile, Purpose, RateUnit
 from capacitor_edge.protocol.charging_schedules import (
     CompositeSchedule,
-    Transaction,
+    TransactionStart,
     composite_schedule,
 )
 from capacitor_edge.simulator.connectors import SimulatedConnector
 
-#: How far ahead the meter looks: the limit is read for the moment of the sample.
+#: The window (s) whose first second gives the limit now.
 _NOW_S = 1
 
 
@@ -107,7 +107,7 @@ class ChargingProfiles:
         transaction = None
         running = connector.transaction
         if running is not None and running.started_at is not None:
-            transaction = Transaction(running.started_at, running.transaction_id)
+            transaction = TransactionStart(running.started_at, running.transaction_id)
         return composite_schedule(
             self.installed[connector_id].values(),
             self.installed[0].values(),

@@ -20,7 +20,7 @@ from capacitor_edge.protocol.charging_profiles import (
 )
 from capacitor_edge.protocol.charging_schedules import (
     CompositeSchedule,
-    Transaction,
+    TransactionStart,
     composite_schedule,
 )
 
@@ -116,12 +116,12 @@ def test_the_highest_stack_level_wins_and_the_lower_shows_where_it_ends() -> Non
 def test_a_tx_profile_overrides_the_default_for_its_transaction_only() -> None:
     default = profile(1, "TxDefaultProfile", [(0, 32)], stack=5)
     tx = profile(2, "TxProfile", [(0, 16), (900, 10)], duration=1800, transactionId=7)
-    ours = Transaction(MONDAY, transaction_id=7)
+    ours = TransactionStart(MONDAY, transaction_id=7)
     result = composite_schedule(
         [tx], [default], start=MONDAY, duration=3600, unit=RateUnit.AMPERES, transaction=ours
     )
     assert steps(result) == [(0, 16), (900, 10), (1800, 32)]
-    other = Transaction(MONDAY, transaction_id=8)
+    other = TransactionStart(MONDAY, transaction_id=8)
     result = composite_schedule(
         [tx], [default], start=MONDAY, duration=3600, unit=RateUnit.AMPERES, transaction=other
     )
@@ -182,7 +182,7 @@ def test_a_relative_profile_counts_from_the_transactions_start() -> None:
         start=now,
         duration=3600,
         unit=RateUnit.AMPERES,
-        transaction=Transaction(started, 1),
+        transaction=TransactionStart(started, 1),
     )
     assert steps(result) == [(0, 10), (1200, 16)]
     # Without a transaction it counts from the window's start, as for one starting now.
@@ -300,7 +300,7 @@ def test_the_composite_never_exceeds_the_charge_point_max_and_its_periods_are_or
     samples: list[float],
 ) -> None:
     start = MONDAY + timedelta(seconds=window_offset)
-    transaction = Transaction(start - timedelta(seconds=300), None)
+    transaction = TransactionStart(start - timedelta(seconds=300), None)
     result = composite_schedule(
         txs,
         [*caps, *defaults],
