@@ -13,7 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capacitor_edge.protocol.charging_profiles import (
+    RECURRENCE_S,
     ChargingProfile,
+    Kind,
+    Purpose,
     RateUnit,
     convert,
     parse_profile,
@@ -321,3 +324,91 @@ def test_the_composite_never_exceeds_the_charge_point_max_and_its_periods_are_or
         if cap is not None:
             assert limit is not None
             assert limit <= cap
+
+
+def limit_by_the_rules(
+    connector: list[ChargingProfile],
+    charge_point: list[ChargingProfile],
+    moment: datetime,
+    transaction: TransactionStart,
+) -> float | None:
+    """The rules of §3.13 applied to one moment, directly: the oracle for the computation."""
+
+    def period_limit(profile: ChargingProfile) -> float | None:
+        if profile.valid_from is not None and moment < profile.valid_from:
+            return None
+        if profile.valid_to is not None and moment >= profile.valid_to:
+            return None
+        schedule = profile.schedule
+        anchor = schedule.start_schedule or transaction.started_at
+        if profile.kind == Kind.RELATIVE:
+            anchor = transaction.started_at
+        elapsed = (moment - anchor).total_seconds()
+        length = schedule.duration
+        if profile.recurrency is not None:
+            every = RECURRENCE_S[profile.recurrency]
+            if elapsed < 0:
+                return None
+            elapsed %= every
+            length = min(length or every, every)
+        if elapsed < 0 or (length is not None and elapsed >= length):
+            return None
+        return [p.limit for p in schedule.periods if p.start_period <= elapsed][-1]
+
+    def best(purpose: Purpose) -> float | None:
+        ranked = [
+            ((p.stack_level, own), limit)
+            for profiles, own in ((connector, 1), (charge_point, 0))
+            for p in profiles
+            if p.purpose == purpose and (limit := period_limit(p)) is not None
+        ]
+        return max(ranked, key=lambda r: r[0])[1] if ranked else None
+
+    chosen = best(Purpose.TX)
+    if chosen is None:
+        chosen = best(Purpose.TX_DEFAULT)
+    cap = best(Purpose.CHARGE_POINT_MAX)
+    if cap is not None and (chosen is None or cap < chosen):
+        return cap
+    return chosen
+
+
+@SETTINGS
+@given(
+    caps=st.lists(random_profiles("ChargePointMaxProfile", st.integers(1, 99)), max_size=2),
+    defaults=st.lists(random_profiles("TxDefaultProfile", st.integers(100, 199)), max_size=3),
+    txs=st.lists(random_profiles("TxProfile", st.integers(200, 299)), max_size=2),
+    window_offset=st.integers(-2 * DAY, 9 * DAY),
+    duration=st.integers(1, 8 * DAY),
+    started_before=st.integers(0, DAY),
+    samples=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=30),
+)
+def test_the_composite_agrees_with_the_rules_at_every_sampled_moment(
+    caps: list[ChargingProfile],
+    defaults: list[ChargingProfile],
+    txs: list[ChargingProfile],
+    window_offset: int,
+    duration: int,
+    started_before: int,
+    samples: list[float],
+) -> None:
+    # Distinct stack levels per purpose and place, as the charger keeps them (§5.16: a new
+    # profile with the same purpose and stackLevel replaces the old one).
+    def distinct(profiles: list[ChargingProfile]) -> list[ChargingProfile]:
+        return list({p.stack_level: p for p in profiles}.values())
+
+    caps, defaults, txs = distinct(caps), distinct(defaults), distinct(txs)
+    start = MONDAY + timedelta(seconds=window_offset)
+    transaction = TransactionStart(start - timedelta(seconds=started_before), None)
+    result = composite_schedule(
+        txs,
+        [*caps, *defaults],
+        start=start,
+        duration=duration,
+        unit=RateUnit.AMPERES,
+        transaction=transaction,
+    )
+    for fraction in samples:
+        moment = start + timedelta(seconds=int(fraction * duration))
+        expected = limit_by_the_rules(txs, [*caps, *defaults], moment, transaction)
+        assert result.limit_at(moment) == expected, moment
