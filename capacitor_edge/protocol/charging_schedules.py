@@ -55,7 +55,7 @@ class CompositePeriod:
 
 
 @dataclass(frozen=True)
-class CompositeSchedule:
+class CompositeLimits:
     start: datetime
     duration: int
     unit: RateUnit
@@ -197,7 +197,7 @@ def composite_schedule(
     transaction: TransactionStart | None = None,
     voltage_v: float = 230.0,
     phases: int = DEFAULT_PHASES,
-) -> CompositeSchedule:
+) -> CompositeLimits:
     """The composite schedule of one connector from ``start`` for ``duration`` seconds.
 
     ``connector_profiles`` are those installed on the connector (TxDefaultProfile, TxProfile),
@@ -234,4 +234,4 @@ def composite_schedule(
         if periods and (periods[-1].limit, periods[-1].number_phases) == (limit, phases_used):
             continue
         periods.append(CompositePeriod(moment, limit, phases_used))
-    return CompositeSchedule(start, duration, unit, tuple(periods))
+    return CompositeLimits(start, duration, unit, tuple(periods))

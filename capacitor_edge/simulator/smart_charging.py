@@ -15,7 +15,7 @@ from datetime import datetime
 
 from capacitor_edge.protocol.charging_profiles import ChargingProfile, Purpose, RateUnit
 from capacitor_edge.protocol.charging_schedules import (
-    CompositeSchedule,
+    CompositeLimits,
     TransactionStart,
     composite_schedule,
 )
@@ -96,7 +96,7 @@ class ChargingProfiles:
         start: datetime,
         duration: int,
         unit: RateUnit,
-    ) -> CompositeSchedule:
+    ) -> CompositeLimits:
         """The connector's composite schedule; for connector 0, the charge point's own limit
         (its ChargePointMaxProfile: the grid connection's share)."""
         if connector is None:

@@ -22,7 +22,7 @@ from capacitor_edge.protocol.charging_profiles import (
     parse_profile,
 )
 from capacitor_edge.protocol.charging_schedules import (
-    CompositeSchedule,
+    CompositeLimits,
     TransactionStart,
     composite_schedule,
 )
@@ -61,7 +61,7 @@ def profile(
     return parse_profile(payload)
 
 
-def steps(schedule: CompositeSchedule) -> list[tuple[int, float | None]]:
+def steps(schedule: CompositeLimits) -> list[tuple[int, float | None]]:
     return [(p.start_period, p.limit) for p in schedule.periods]
 
 
