@@ -28,7 +28,7 @@ from capacitor_edge.simulator import answers
 from capacitor_edge.simulator.charger import SimulatedCharger, schemas
 from capacitor_edge.simulator.conversation import Conversation
 from capacitor_edge.simulator.link import LinkClosed
-from capacitor_edge.simulator.options import Options
+from capacitor_edge.simulator.options import Options, OptionsError
 from capacitor_edge.simulator.report import Stats
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -356,3 +356,18 @@ async def test_the_charger_reports_smart_charging_in_its_configuration(
                 "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
                 "ChargeProfileMaxStackLevel": "8",
             }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"max_current_a": 0.0}, "--max-current must be > 0"),
+        ({"phases": 4}, "--phases: 1, 2 or 3"),
+        ({"voltage_v": -230.0}, "--voltage must be > 0"),
+    ],
+)
+def test_a_rating_that_cannot_work_is_refused_naming_the_option(
+    overrides: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(OptionsError, match=message):
+        Options(url="ws://127.0.0.1:9/ocpp", **overrides)
