@@ -43,6 +43,7 @@ class Central:
     charger: SimulatedCharger
     to_charger: trio.MemorySendChannel[str]
     meter_values: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[tuple[int, str]] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
     changed: trio.Event = field(default_factory=trio.Event)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -73,6 +74,8 @@ class Central:
             return {"transactionId": next(self.transactions), **accepted}
         if action == "MeterValues":
             self.meter_values.append(payload)
+        if action == "StatusNotification":
+            self.statuses.append((payload["connectorId"], payload["status"]))
         return accepted if action in ("StopTransaction", "Authorize") else {}
 
     async def serve(self, from_charger: trio.MemoryReceiveChannel[str]) -> None:
@@ -206,6 +209,25 @@ async def test_a_16_a_limit_on_a_32_a_charger_makes_power_and_energy_follow_16_a
             again = await central.samples(1)
             assert again[0]["Power.Active.Import"] == 22_080
             assert await central.call("ClearChargingProfile", {"id": 7}) == {"status": "Unknown"}
+
+
+async def test_a_zero_limit_suspends_the_session_until_it_is_cleared(
+    autojump_clock: trio.testing.MockClock,
+) -> None:
+    with trio.fail_after(600):
+        async with connected() as central:
+            await start(central)
+            profile = {"connectorId": 1, "csChargingProfiles": tx_profile(0)}
+            assert await central.call("SetChargingProfile", profile) == {"status": "Accepted"}
+            paused = await central.samples(3)
+            assert [s["Power.Active.Import"] for s in paused] == [0, 0, 0]
+            registers = {s["Energy.Active.Import.Register"] for s in paused}
+            assert len(registers) == 1  # the register stands still
+            assert central.statuses[-1] == (1, "SuspendedEVSE")  # OCPP 1.6 §4.9
+            assert await central.call("ClearChargingProfile", {}) == {"status": "Accepted"}
+            resumed = await central.samples(1)
+            assert resumed[0]["Power.Active.Import"] == 22_080
+            assert central.statuses[-1] == (1, "Charging")
 
 
 async def test_a_remote_start_with_a_tx_profile_charges_limited_from_the_start(

@@ -270,7 +270,7 @@ class Charging:
         if profile is not None:
             self.profiles.install(connector.connector_id, profile)
         self.relimit()
-        await self.set_status(connector, "Charging")
+        await self.set_status(connector, self._charging_status(connector))
         return transaction
 
     async def charge(
@@ -291,6 +291,7 @@ class Charging:
             if transaction.ends_at is not None and trio.current_time() >= transaction.ends_at:
                 transaction.request_stop("Local")
                 break
+            await self._follow_limit(connector)
             await self.send_meter_values(connector, transaction)
         await self.stop_transaction(connector, transaction)
         await self.set_status(connector, "Finishing")
@@ -298,6 +299,19 @@ class Charging:
         self._apply_scheduled()
         await self.set_status(connector, self.idle_status(connector))
         await self.report_idle_changes()
+
+    @staticmethod
+    def _charging_status(connector: SimulatedConnector) -> str:
+        """§4.9: SuspendedEVSE while the charging profiles allow nothing, else Charging."""
+        return "SuspendedEVSE" if connector.power_w <= 0 else "Charging"
+
+    async def _follow_limit(self, connector: SimulatedConnector) -> None:
+        """Before a sample: the limit now, and the status it implies, reported on a change."""
+        self.relimit()
+        status = self._charging_status(connector)
+        if connector.status in ("Charging", "SuspendedEVSE") and connector.status != status:
+            connector.status = status
+            await self._quietly_report(connector.connector_id)
 
     def relimit(self) -> None:
         """Meter what was drawn so far, then draw what the profiles allow now (after a
@@ -322,7 +336,7 @@ class Charging:
     ) -> None:
         charger = self._charger
         if transaction is not None and connector.demand_w > 0:
-            self.relimit()  # a schedule's next period may have begun since the last sample
+            self.relimit()  # a triggered sample: the limit may have changed since the last
         measurands = charger.configuration.items("MeterValuesSampledData") or [
             "Energy.Active.Import.Register"
         ]
