@@ -118,6 +118,10 @@ def charger_capacity(settings: Settings, open_files_limit: int) -> int:
     return settings.max_connections
 
 
+#: Longer than the idle expiry of the clients the box expects (see run_http).
+KEEP_ALIVE_TIMEOUT_S = 75.0
+
+
 async def run_http(
     app: QuartTrio,
     settings: Settings,
@@ -130,6 +134,11 @@ async def run_http(
     # Hypercorn gives in-flight requests this long after the trigger, then cancels them; idle
     # keep-alive connections are closed at once, so the process exits within the bound.
     config.graceful_timeout = settings.shutdown_timeout_s
+    # Idle keep-alive connections are kept longer than clients keep theirs (httpx and most HTTP
+    # libraries drop an idle connection after 5 s, browsers after about a minute). With equal
+    # timeouts the two ends race: a client reuses the connection just as the server closes it
+    # and its request meets "Server disconnected without sending a response" (seen in CI).
+    config.keep_alive_timeout = KEEP_ALIVE_TIMEOUT_S
     config.accesslog = None
     config.errorlog = logging.getLogger("hypercorn.error")
     certificate = settings.http_certificate()
