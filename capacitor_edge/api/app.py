@@ -9,7 +9,6 @@ from quart_schema import (
     APIKeySecurityScheme,
     Info,
     QuartSchema,
-    document_response,
     security_scheme,
 )
 from quart_trio import QuartTrio
@@ -19,6 +18,7 @@ from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
+from capacitor_edge.api.contract import DUMP_OPTIONS, returns
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
@@ -84,6 +84,7 @@ def create_app(
         security_schemes={"ApiKey": APIKeySecurityScheme(name="X-API-Key", in_="header")},
         security=[{"ApiKey": []}],
         openapi_provider_class=ContractProvider,
+        pydantic_dump_options=DUMP_OPTIONS,
     )
     # After QuartSchema, which installs its own JSON provider: keep the documented field order.
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -93,22 +94,23 @@ def create_app(
 
     @app.get("/health")
     @security_scheme([])  # no key needed: load balancers and systemd probes call it
-    @document_response(responses.Health)
-    @document_response(responses.Health, 503)
+    @returns(responses.Health, 200, 503)
     async def health() -> Any:
         """200 once the appliance is ready and while it can store what it acknowledges; 503
         ``failing`` with the storage's state when it cannot (a full disk). No key needed."""
         if not ready.is_set():
-            return {"status": "starting"}, 503
+            return responses.Health(status="starting"), 503
         if storage is not None and not storage.current.ok:
-            return {"status": "failing", "storage": presenters.storage_status(storage)}, 503
-        body: dict[str, Any] = {"status": "ok"}
+            return responses.Health(
+                status="failing", storage=presenters.storage_status(storage)
+            ), 503
         if services.certificates.certificates:
             # Only with TLS configured, so the plain appliance still answers {"status": "ok"}.
-            body["certificates"] = presenters.certificate_statuses(
+            certificates = presenters.certificate_statuses(
                 services.certificates, services.clock.now()
             )
-        return body
+            return responses.Health(status="ok", certificates=certificates), 200
+        return responses.Health(status="ok"), 200
 
     blueprints = (
         chargers_blueprint(services.chargers),

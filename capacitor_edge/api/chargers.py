@@ -9,6 +9,7 @@ from quart_schema import document_response, validate_querystring, validate_reque
 
 from capacitor_edge.api import presenters
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.contract import returns
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     CONNECTOR_ID_DIGITS,
@@ -29,7 +30,7 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
     bp = Blueprint("chargers", __name__)
 
     @bp.post("/chargers")
-    @document_response(r.RegisteredCharger, 201)
+    @returns(r.RegisteredCharger, 201)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 409)
@@ -53,7 +54,7 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         return presenters.registered_charger(record, url, registration.generated_key), 201
 
     @bp.patch("/chargers/<charge_box_id>")
-    @document_response(r.RegisteredCharger)
+    @returns(r.RegisteredCharger)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
@@ -80,7 +81,7 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         return presenters.registered_charger(record, url, registration.generated_key)
 
     @bp.get("/chargers")
-    @document_response(r.ChargerList)
+    @returns(r.ChargerList)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @validate_querystring(ListChargersQuery)
@@ -90,13 +91,13 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         records, total = await chargers.page(
             principal().org_id, online=online, limit=query_args.limit, offset=query_args.offset
         )
-        return {
-            "chargers": [presenters.charger_summary(r) for r in records],
-            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
-        }
+        return r.ChargerList(
+            chargers=[presenters.charger_summary(record) for record in records],
+            pagination=presenters.pagination(total, query_args.limit, query_args.offset),
+        )
 
     @bp.get("/chargers/<charge_box_id>")
-    @document_response(r.ChargerDetails)
+    @returns(r.ChargerDetails)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
     async def get_charger(charge_box_id: str) -> Any:
@@ -105,16 +106,18 @@ def chargers_blueprint(chargers: Chargers) -> Blueprint:
         return presenters.charger_details(details, chargers.connection_url(charge_box_id))
 
     @bp.delete("/chargers/<charge_box_id>")
-    @document_response(r.Unregistered)
+    @returns(r.Unregistered)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
     async def delete_charger(charge_box_id: str) -> Any:
         """Unregister a charger; its history is kept and the id may be registered again."""
         await chargers.unregister(principal().org_id, charge_box_id)
-        return {"message": "Charger unregistered successfully", "chargeBoxId": charge_box_id}
+        return r.Unregistered(
+            message="Charger unregistered successfully", chargeBoxId=charge_box_id
+        )
 
     @bp.get("/chargers/<charge_box_id>/connectors/<connector_id>/status")
-    @document_response(r.ConnectorHistory)
+    @returns(r.ConnectorHistory)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)

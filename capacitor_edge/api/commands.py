@@ -13,17 +13,17 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint
-from quart_schema import document_response, validate_querystring, validate_request
+from quart_schema import validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.command_bodies import (
     command_log_body,
-    command_result,
     configuration_body,
     diagnostics_body,
     firmware_update_body,
     said,
 )
+from capacitor_edge.api.contract import returns
 from capacitor_edge.api.errors import documents_errors
 from capacitor_edge.api.files import box_base_url, diagnostics_upload_url, firmware_download_url
 from capacitor_edge.api.key_check import principal
@@ -53,17 +53,19 @@ def commands_blueprint(
     add_remote_control_routes(bp, commands, default_id_tag)
 
     @bp.post("/chargers/<charge_box_id>/reset")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(ResetRequest)
     async def reset(charge_box_id: str, data: ResetRequest) -> Any:
         """Reset (OCPP 1.6 §5.14): Soft or Hard."""
         answer = await commands.reset(principal(), charge_box_id, data.type)
         message = f"{data.type} reset {said(answer.status)}"
-        return command_result(message, charge_box_id, answer.status, type=data.type)
+        return r.CommandResult(
+            message=message, chargeBoxId=charge_box_id, type=data.type, status=answer.status
+        )
 
     @bp.post("/chargers/<charge_box_id>/unlock")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(UnlockRequest)
     async def unlock(charge_box_id: str, data: UnlockRequest) -> Any:
@@ -74,10 +76,15 @@ def commands_blueprint(
             if answer.status == "unlocked"
             else f"Connector {said(answer.status)}"
         )
-        return command_result(message, charge_box_id, answer.status, connectorId=data.connectorId)
+        return r.CommandResult(
+            message=message,
+            chargeBoxId=charge_box_id,
+            connectorId=data.connectorId,
+            status=answer.status,
+        )
 
     @bp.post("/chargers/<charge_box_id>/cache/clear")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     async def clear_cache(charge_box_id: str) -> Any:
         """ClearCache (OCPP 1.6 §5.4): the charger's local authorization cache."""
@@ -87,10 +94,10 @@ def commands_blueprint(
             if answer.status == "accepted"
             else f"Cache clear {said(answer.status)}"
         )
-        return command_result(message, charge_box_id, answer.status)
+        return r.CommandResult(message=message, chargeBoxId=charge_box_id, status=answer.status)
 
     @bp.post("/chargers/<charge_box_id>/trigger")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(TriggerRequest)
     async def trigger(charge_box_id: str, data: TriggerRequest) -> Any:
@@ -98,16 +105,16 @@ def commands_blueprint(
         answer = await commands.trigger_message(
             principal(), charge_box_id, data.requestedMessage, data.connectorId
         )
-        return command_result(
-            f"Trigger of {data.requestedMessage} {said(answer.status)}",
-            charge_box_id,
-            answer.status,
+        return r.CommandResult(
+            message=f"Trigger of {data.requestedMessage} {said(answer.status)}",
+            chargeBoxId=charge_box_id,
             requestedMessage=data.requestedMessage,
             connectorId=data.connectorId,
+            status=answer.status,
         )
 
     @bp.post("/chargers/<charge_box_id>/availability")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(AvailabilityRequest)
     async def availability(charge_box_id: str, data: AvailabilityRequest) -> Any:
@@ -116,16 +123,16 @@ def commands_blueprint(
         answer = await commands.change_availability(
             principal(), charge_box_id, data.connectorId, data.type
         )
-        return command_result(
-            f"Change to {data.type} {said(answer.status)}",
-            charge_box_id,
-            answer.status,
+        return r.CommandResult(
+            message=f"Change to {data.type} {said(answer.status)}",
+            chargeBoxId=charge_box_id,
             connectorId=data.connectorId,
             type=data.type,
+            status=answer.status,
         )
 
     @bp.post("/chargers/<charge_box_id>/configuration/get")
-    @document_response(r.ConfigurationResult)
+    @returns(r.ConfigurationResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(ConfigurationGetRequest)
     async def get_configuration(charge_box_id: str, data: ConfigurationGetRequest) -> Any:
@@ -134,7 +141,7 @@ def commands_blueprint(
         return configuration_body(charge_box_id, answer)
 
     @bp.post("/chargers/<charge_box_id>/configuration/change")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(ConfigurationChangeRequest)
     async def change_configuration(charge_box_id: str, data: ConfigurationChangeRequest) -> Any:
@@ -142,16 +149,16 @@ def commands_blueprint(
         answer = await commands.change_configuration(
             principal(), charge_box_id, data.key, data.value
         )
-        return command_result(
-            f"Change of {data.key} {said(answer.status)}",
-            charge_box_id,
-            answer.status,
+        return r.CommandResult(
+            message=f"Change of {data.key} {said(answer.status)}",
+            chargeBoxId=charge_box_id,
             key=data.key,
             value=data.value,
+            status=answer.status,
         )
 
     @bp.post("/chargers/<charge_box_id>/firmware/update")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(FirmwareUpdateRequest)
     async def update_firmware(charge_box_id: str, data: FirmwareUpdateRequest) -> Any:
@@ -177,7 +184,7 @@ def commands_blueprint(
         return firmware_update_body(charge_box_id, answer, firmware_id)
 
     @bp.post("/chargers/<charge_box_id>/diagnostics")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(DiagnosticsRequest)
     async def get_diagnostics(charge_box_id: str, data: DiagnosticsRequest) -> Any:
@@ -200,7 +207,7 @@ def commands_blueprint(
         return diagnostics_body(charge_box_id, answer)
 
     @bp.post("/chargers/<charge_box_id>/data-transfer")
-    @document_response(r.CommandResult)
+    @returns(r.CommandResult)
     @documents_errors(*CALL_ERRORS)
     @validate_request(DataTransferRequest)
     async def data_transfer(charge_box_id: str, data: DataTransferRequest) -> Any:
@@ -209,17 +216,17 @@ def commands_blueprint(
         answer = await commands.data_transfer(
             principal(), charge_box_id, data.vendorId, data.messageId, data.data
         )
-        return command_result(
-            f"Data transfer {said(answer.status)}",
-            charge_box_id,
-            answer.status,
+        return r.CommandResult(
+            message=f"Data transfer {said(answer.status)}",
+            chargeBoxId=charge_box_id,
             vendorId=data.vendorId,
             messageId=data.messageId,
             data=answer.data,
+            status=answer.status,
         )
 
     @bp.get("/chargers/<charge_box_id>/commands")
-    @document_response(r.CommandLog)
+    @returns(r.CommandLog)
     @validate_querystring(PageQuery)
     async def command_log(charge_box_id: str, query_args: PageQuery) -> Any:
         """The audit log of commands sent to this charger, newest first."""

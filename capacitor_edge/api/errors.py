@@ -19,6 +19,7 @@ from quart_schema import RequestSchemaValidationError, document_response
 from werkzeug import exceptions as http
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.contract import body
 from capacitor_edge.domain.errors import (
     ChargerConnectionLost,
     ChargerFailed,
@@ -130,8 +131,12 @@ def documents_errors(*errors: type[Exception]) -> Callable[[F], F]:
     return decorate
 
 
-def error_response(status: int, code: str, message: str) -> tuple[Response, int]:
-    return jsonify({"success": False, "error": {"code": code, "message": message}}), status
+def error_response(
+    status: int, code: str, message: str, detail: r.ErrorDetail | None = None
+) -> tuple[Response, int]:
+    """The error shape, built from its model (``success`` given, so it is sent)."""
+    error = detail or r.ErrorDetail(code=code, message=message)
+    return jsonify(body(r.ErrorBody(success=False, error=error))), status
 
 
 def describe_validation_error(error: ValidationError, where: str = "body") -> str:
@@ -193,13 +198,13 @@ def answer_error(error: Exception) -> tuple[Response, int]:
             log.error("unhandled error in request", exc_info=error)
         return error_response(_INTERNAL.status, _INTERNAL.code, "Internal server error")
     if isinstance(error, ChargerFailed):
-        detail = {
-            "code": row.code,
-            "message": error.message,
-            "chargerErrorCode": error.code,
-            "chargerErrorDescription": error.description,
-        }
-        return jsonify({"success": False, "error": detail}), row.status
+        detail = r.ErrorDetail(
+            code=row.code,
+            message=error.message,
+            chargerErrorCode=error.code,
+            chargerErrorDescription=error.description,
+        )
+        return error_response(row.status, row.code, error.message, detail)
     response, status = error_response(row.status, row.code, _message(error))
     if isinstance(error, http.MethodNotAllowed):
         response.headers["Allow"] = _allowed(error)  # RFC 9110 §15.5.6 requires it

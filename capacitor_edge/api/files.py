@@ -20,6 +20,7 @@ from quart_schema import document_response, security_scheme
 from werkzeug.sansio.multipart import Data, Epilogue, Field, File, MultipartDecoder, NeedData
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.contract import returns
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.files import (
@@ -149,29 +150,29 @@ def files_blueprint(files: Files, settings: Settings) -> Blueprint:
     bp = Blueprint("files", __name__)
     _upload_rules(bp)
 
-    def firmware_body(record: FirmwareFileRecord) -> dict[str, Any]:
-        return {
-            "id": record.id,
-            "name": record.name,
-            "size": record.size,
-            "sha256": record.sha256,
-            "createdAt": record.created_at,
-            "downloadUrl": firmware_download_url(box_base_url(settings), record),
-        }
+    def firmware_body(record: FirmwareFileRecord) -> r.FirmwareFile:
+        return r.FirmwareFile(
+            id=record.id,
+            name=record.name,
+            size=record.size,
+            sha256=record.sha256,
+            createdAt=record.created_at,
+            downloadUrl=firmware_download_url(box_base_url(settings), record),
+        )
 
-    def diagnostics_body(charge_box_id: str, record: DiagnosticsFileRecord) -> dict[str, Any]:
-        return {
-            "id": record.id,
-            "fileName": record.file_name,
-            "size": record.size,
-            "sha256": record.sha256,
-            "receivedAt": record.received_at,
-            "downloadUrl": f"/api/v1/chargers/{quote(charge_box_id, safe='')}"
+    def diagnostics_body(charge_box_id: str, record: DiagnosticsFileRecord) -> r.DiagnosticsFile:
+        return r.DiagnosticsFile(
+            id=record.id,
+            fileName=record.file_name,
+            size=record.size,
+            sha256=record.sha256,
+            receivedAt=record.received_at,
+            downloadUrl=f"/api/v1/chargers/{quote(charge_box_id, safe='')}"
             f"/diagnostics-files/{record.id}",
-        }
+        )
 
     @bp.post("/firmware")
-    @document_response(r.FirmwareFile, 201)
+    @returns(r.FirmwareFile, 201)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 413)
@@ -189,32 +190,32 @@ def files_blueprint(files: Files, settings: Settings) -> Blueprint:
         return firmware_body(record), 201
 
     @bp.get("/firmware")
-    @document_response(r.FirmwareList)
+    @returns(r.FirmwareList)
     @document_response(r.ErrorBody, 401)
     async def list_firmware() -> Any:
         """The organisation's firmware files, newest first."""
-        return {"firmware": [firmware_body(f) for f in await files.firmware(principal())]}
+        records = await files.firmware(principal())
+        return r.FirmwareList(firmware=[firmware_body(f) for f in records])
 
     @bp.delete("/firmware/<firmware_id>")
-    @document_response(r.Message)
+    @returns(r.Message)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
     async def delete_firmware(firmware_id: str) -> Any:
         """Delete a firmware file; its download URL stops working at once."""
         await files.delete_firmware(principal(), firmware_id)
-        return {"message": f"Firmware {firmware_id} deleted"}
+        return r.Message(message=f"Firmware {firmware_id} deleted")
 
     @bp.get("/chargers/<charge_box_id>/diagnostics-files")
-    @document_response(r.DiagnosticsFileList)
+    @returns(r.DiagnosticsFileList)
     @document_response(r.ErrorBody, 401)
     @document_response(r.ErrorBody, 404)
     async def list_diagnostics(charge_box_id: str) -> Any:
         """Diagnostics files this charger uploaded to the box, newest first."""
         records = await files.diagnostics(principal(), charge_box_id)
-        return {
-            "chargeBoxId": charge_box_id,
-            "files": [diagnostics_body(charge_box_id, d) for d in records],
-        }
+        return r.DiagnosticsFileList(
+            chargeBoxId=charge_box_id, files=[diagnostics_body(charge_box_id, d) for d in records]
+        )
 
     @bp.get("/chargers/<charge_box_id>/diagnostics-files/<file_id>")
     @document_response(r.ErrorBody, 401)
@@ -268,16 +269,13 @@ def charger_files_blueprint(files: Files) -> Blueprint:
             name = lambda: file_name  # noqa: E731
         async with aclosing(chunks):
             record = await files.receive_diagnostics(slot, chunks, name)
-        return {
-            "id": record.id,
-            "fileName": record.file_name,
-            "size": record.size,
-            "sha256": record.sha256,
-        }, 201
+        return r.ReceivedFile(
+            id=record.id, fileName=record.file_name, size=record.size, sha256=record.sha256
+        ), 201
 
     @bp.route(f"{DIAGNOSTICS_UPLOAD_PREFIX}/<token>/<file_name>", methods=["PUT", "POST"])
     @security_scheme([])  # no key: the token in the URL is the credential
-    @document_response(r.ReceivedFile, 201)
+    @returns(r.ReceivedFile, 201)
     @document_response(r.ErrorBody, 404)
     @document_response(r.ErrorBody, 413)
     async def upload_named_diagnostics(token: str, file_name: str) -> Any:
@@ -287,7 +285,7 @@ def charger_files_blueprint(files: Files) -> Blueprint:
 
     @bp.route(f"{DIAGNOSTICS_UPLOAD_PREFIX}/<token>/", methods=["PUT", "POST"])
     @security_scheme([])  # no key: the token in the URL is the credential
-    @document_response(r.ReceivedFile, 201)
+    @returns(r.ReceivedFile, 201)
     @document_response(r.ErrorBody, 404)
     @document_response(r.ErrorBody, 413)
     async def upload_diagnostics(token: str) -> Any:

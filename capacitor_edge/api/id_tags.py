@@ -8,27 +8,28 @@ from quart import Blueprint
 from quart_schema import document_response, validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.contract import returns
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import CreateIdTag, PageQuery, PatchIdTag
 from capacitor_edge.domain.id_tags import IdTagRecord, IdTags
 
 
-def present(record: IdTagRecord) -> dict[str, Any]:
-    return {
-        "idTag": record.id_tag,
-        "expiryDate": record.expiry_date,
-        "parentIdTag": record.parent_id_tag,
-        "blocked": record.blocked,
-        "createdAt": record.created_at,
-        "updatedAt": record.updated_at,
-    }
+def present(record: IdTagRecord) -> r.IdTag:
+    return r.IdTag(
+        idTag=record.id_tag,
+        expiryDate=record.expiry_date,
+        parentIdTag=record.parent_id_tag,
+        blocked=record.blocked,
+        createdAt=record.created_at,
+        updatedAt=record.updated_at,
+    )
 
 
 def id_tags_blueprint(id_tags: IdTags) -> Blueprint:
     bp = Blueprint("id_tags", __name__)
 
     @bp.post("/id-tags")
-    @document_response(r.IdTag, 201)
+    @returns(r.IdTag, 201)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 409)
     @validate_request(CreateIdTag)
@@ -44,24 +45,24 @@ def id_tags_blueprint(id_tags: IdTags) -> Blueprint:
         return present(record), 201
 
     @bp.get("/id-tags")
-    @document_response(r.IdTagList)
+    @returns(r.IdTagList)
     @validate_querystring(PageQuery)
     async def list_id_tags(query_args: PageQuery) -> Any:
         """The authorization list, by idTag."""
         records, total = await id_tags.page(principal().org_id, query_args.limit, query_args.offset)
-        return {
-            "idTags": [present(record) for record in records],
-            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
-        }
+        return r.IdTagList(
+            idTags=[present(record) for record in records],
+            pagination=r.Pagination(total=total, limit=query_args.limit, offset=query_args.offset),
+        )
 
     @bp.get("/id-tags/<id_tag>")
-    @document_response(r.IdTag)
+    @returns(r.IdTag)
     @document_response(r.ErrorBody, 404)
     async def get_id_tag(id_tag: str) -> Any:
         return present(await id_tags.get(principal().org_id, id_tag))
 
     @bp.patch("/id-tags/<id_tag>")
-    @document_response(r.IdTag)
+    @returns(r.IdTag)
     @document_response(r.ErrorBody, 400)
     @document_response(r.ErrorBody, 404)
     @validate_request(PatchIdTag)
@@ -71,10 +72,10 @@ def id_tags_blueprint(id_tags: IdTags) -> Blueprint:
         return present(await id_tags.update(principal().org_id, id_tag, changes))
 
     @bp.delete("/id-tags/<id_tag>")
-    @document_response(r.IdTagDeleted)
+    @returns(r.IdTagDeleted)
     @document_response(r.ErrorBody, 404)
     async def delete_id_tag(id_tag: str) -> Any:
         await id_tags.delete(principal().org_id, id_tag)
-        return {"message": "idTag deleted successfully", "idTag": id_tag}
+        return r.IdTagDeleted(message="idTag deleted successfully", idTag=id_tag)
 
     return bp

@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from quart import Blueprint
-from quart_schema import document_response, validate_querystring, validate_request
+from quart_schema import validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.command_bodies import remote_start_body, remote_stop_body
+from capacitor_edge.api.contract import returns
 from capacitor_edge.api.errors import documents_errors
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import RemoteStart, StartTransactionRequest, WaitQuery
@@ -47,7 +48,7 @@ def add_remote_control_routes(bp: Blueprint, commands: Commands, default_id_tag:
         return remote_start_body(charge_box_id, id_tag, answer)
 
     @bp.post("/chargers/<charge_box_id>/remote-start")
-    @document_response(r.RemoteStarted, 202)
+    @returns(r.RemoteStarted, 200, 202)
     @documents_errors(*CALL_ERRORS, ConnectorBusy)
     @validate_querystring(WaitQuery)
     @validate_request(RemoteStart)
@@ -59,7 +60,7 @@ def add_remote_control_routes(bp: Blueprint, commands: Commands, default_id_tag:
         return await remote_start(charge_box_id, data.connectorId, data.idTag, query_args.wait)
 
     @bp.post("/transactions/start")
-    @document_response(r.RemoteStarted, 202)
+    @returns(r.RemoteStarted, 200, 202)
     @documents_errors(*CALL_ERRORS, ConnectorBusy)
     @validate_querystring(WaitQuery)
     @validate_request(StartTransactionRequest)
@@ -71,7 +72,7 @@ def add_remote_control_routes(bp: Blueprint, commands: Commands, default_id_tag:
         )
 
     @bp.post("/transactions/<transaction_id>/stop")
-    @document_response(r.RemoteStopped, 202)
+    @returns(r.RemoteStopped, 200, 202)
     @documents_errors(*CALL_ERRORS, Conflict)
     async def stop_transaction(transaction_id: str) -> Any:
         """RemoteStopTransaction: 404 unknown, 409 already completed."""

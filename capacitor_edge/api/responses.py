@@ -1,6 +1,8 @@
-"""Response shapes for the OpenAPI document (the presenters build the bodies). Each is closed
-(``additionalProperties: false``), so a field a route sends but this file does not list fails
-tests/test_openapi_walk.py and tests/test_schemathesis.py."""
+"""The response models: what the routes return, what is sent and what ``/openapi.json`` shows
+(api/contract.py). Each is closed (``extra="forbid"``, ``additionalProperties: false``): a
+field cannot be sent unless it is listed here. A field with a default is sent only when the
+route gives it; field order here is the order on the wire.
+"""
 
 from __future__ import annotations
 
@@ -305,20 +307,20 @@ class CommandResult(Closed):
 
     message: str
     chargeBoxId: str
-    status: str
-    # What was asked, echoed by the commands that take it.
-    type: str | None = None
-    connectorId: int | None = None
+    # What was asked, echoed by the commands that take it, in the order each command sends it.
     requestedMessage: str | None = None
+    connectorId: int | None = None
+    type: str | None = None
     key: str | None = None
     value: str | None = None
     location: str | None = None
     retrieveDate: str | None = None
-    firmwareId: str | None = None
     fileName: str | None = None
     vendorId: str | None = None
     messageId: str | None = None
     data: str | None = Field(default=None, description="DataTransfer: the charger's data")
+    status: str
+    firmwareId: str | None = None
 
 
 class ConfigurationKey(Closed):

@@ -11,6 +11,7 @@ from quart_schema import document_response, validate_querystring
 from werkzeug.routing import BaseConverter
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.contract import body, returns
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import (
     TRANSACTION_ID_DIGITS,
@@ -54,32 +55,32 @@ class TransactionIdConverter(BaseConverter):
 TRANSACTION_ID_CONVERTER = "transaction_id"
 
 
-def present(item: TransactionView) -> dict[str, Any]:
+def present(item: TransactionView) -> r.Transaction:
     t = item.record
-    return {
-        "id": t.id,
-        "transactionId": t.transaction_id,
-        "chargeBoxId": t.charge_box_id,
-        "connectorId": t.connector_id,
-        "idTag": t.id_tag,
-        "status": t.status,
-        "meterStart": t.meter_start,
-        "meterStop": item.meter_stop,
-        "energyDelivered": item.energy_kwh,
-        "durationMinutes": item.duration_minutes,
-        "startTime": t.start_time,
-        "stopTime": t.stop_time,
-        "stopReason": t.stop_reason,
-        "remoteStarted": t.remote_started,
-        "authorizationStatus": t.authorization_status,
-        "clockSuspect": t.clock_suspect,
-    }
+    return r.Transaction(
+        id=t.id,
+        transactionId=t.transaction_id,
+        chargeBoxId=t.charge_box_id,
+        connectorId=t.connector_id,
+        idTag=t.id_tag,
+        status=t.status,
+        meterStart=t.meter_start,
+        meterStop=item.meter_stop,
+        energyDelivered=item.energy_kwh,
+        durationMinutes=item.duration_minutes,
+        startTime=t.start_time,
+        stopTime=t.stop_time,
+        stopReason=t.stop_reason,
+        remoteStarted=t.remote_started,
+        authorizationStatus=t.authorization_status,
+        clockSuspect=t.clock_suspect,
+    )
 
 
 def csv_row(item: TransactionView) -> dict[str, Any]:
     """A transaction as the CSV shows it: booleans as ``true``/``false`` (as in the JSON,
     and what spreadsheets read as booleans), not Python's ``True``/``False``."""
-    row = present(item)
+    row = body(present(item))
     return {
         key: ("true" if value else "false") if isinstance(value, bool) else value
         for key, value in row.items()
@@ -106,7 +107,7 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
     bp = Blueprint("transactions", __name__)
 
     @bp.get("/transactions")
-    @document_response(r.TransactionList)
+    @returns(r.TransactionList)
     @document_response(r.ErrorBody, 400)
     @validate_querystring(ListTransactionsQuery)
     async def list_transactions(query_args: ListTransactionsQuery) -> Any:
@@ -114,10 +115,10 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
         items, total = await transactions.page(
             principal().org_id, to_filter(query_args), query_args.limit, query_args.offset
         )
-        return {
-            "transactions": [present(item) for item in items],
-            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
-        }
+        return r.TransactionList(
+            transactions=[present(item) for item in items],
+            pagination=r.Pagination(total=total, limit=query_args.limit, offset=query_args.offset),
+        )
 
     @bp.get("/transactions.csv")
     @document_response(r.ErrorBody, 400)
@@ -137,7 +138,7 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
         )
 
     @bp.get(f"/transactions/<{TRANSACTION_ID_CONVERTER}:transaction_id>")
-    @document_response(r.Transaction)
+    @returns(r.Transaction)
     @document_response(r.ErrorBody, 404)
     async def get_transaction(transaction_id: str) -> Any:
         """One session with its energy (kWh) and duration (minutes)."""
@@ -145,7 +146,7 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
         return present(await transactions.get(principal().org_id, number))
 
     @bp.get("/transactions/<transaction_id>/meter-values")
-    @document_response(r.MeterValueList)
+    @returns(r.MeterValueList)
     @document_response(r.ErrorBody, 404)
     @validate_querystring(PageQuery)
     async def meter_values(transaction_id: str, query_args: PageQuery) -> Any:
@@ -154,24 +155,24 @@ def transactions_blueprint(transactions: Transactions) -> Blueprint:
         samples, total = await transactions.samples(
             principal().org_id, number, query_args.limit, query_args.offset
         )
-        return {
-            "transactionId": number,
-            "meterValues": [
-                {
-                    "connectorId": s.connector_id,
-                    "timestamp": s.sample.timestamp,
-                    "measurand": s.sample.measurand,
-                    "phase": s.sample.phase,
-                    "unit": s.sample.unit,
-                    "context": s.sample.context,
-                    "location": s.sample.location,
-                    "format": s.sample.format,
-                    "value": s.sample.value,
-                    "valueWh": s.sample.value_wh,
-                }
+        return r.MeterValueList(
+            transactionId=number,
+            meterValues=[
+                r.MeterValue(
+                    connectorId=s.connector_id,
+                    timestamp=s.sample.timestamp,
+                    measurand=s.sample.measurand,
+                    phase=s.sample.phase,
+                    unit=s.sample.unit,
+                    context=s.sample.context,
+                    location=s.sample.location,
+                    format=s.sample.format,
+                    value=s.sample.value,
+                    valueWh=s.sample.value_wh,
+                )
                 for s in samples
             ],
-            "pagination": {"total": total, "limit": query_args.limit, "offset": query_args.offset},
-        }
+            pagination=r.Pagination(total=total, limit=query_args.limit, offset=query_args.offset),
+        )
 
     return bp
