@@ -18,6 +18,7 @@ from quart_trio.wrappers import TrioRequest
 from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
 from capacitor_edge.api.chargers import chargers_blueprint
+from capacitor_edge.api.charging_profiles import charging_profiles_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
@@ -123,6 +124,7 @@ def create_app(
             services.settings,
         ),
         files_blueprint(services.files, services.settings),
+        charging_profiles_blueprint(services.smart_charging),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

@@ -94,6 +94,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             audit,
             remote_starts,
             clock,
+            smart_charging,
         ),
         files=Files(
             FileStore(db),
