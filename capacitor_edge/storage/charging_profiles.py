@@ -118,8 +118,8 @@ def _clear(
     at: str,
 ) -> int:
     """Mark what an accepted ClearChargingProfile cleared (OCPP 1.6 §5.5: by id, else every
-    profile matching all the criteria given; none given clears all)."""
-    where = ["charger_seq = ?", "cleared_at IS NULL"]
+    accepted profile matching all the criteria given; none given clears all)."""
+    where = ["charger_seq = ?", "cleared_at IS NULL", "status = 'accepted'"]
     args_any: list[int | str] = [seq]
     if profile_id is not None:
         where.append("profile_id = ?")
