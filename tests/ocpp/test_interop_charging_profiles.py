@@ -351,7 +351,7 @@ async def test_lasting_profiles_are_applied_again_after_a_reboot(tmp_path: Path)
                     for _ in lasting
                 ]
                 assert again == lasting
-                body = await wait_for(
+                listed = await wait_for(
                     lambda b: (
                         sum(e["reappliedAt"] is not None for e in b["chargingProfiles"])
                         == len(lasting)
@@ -359,7 +359,8 @@ async def test_lasting_profiles_are_applied_again_after_a_reboot(tmp_path: Path)
                     api,
                     "/api/v1/chargers/CP-1/charging-profiles",
                 )
-                reapplied = [e for e in body["chargingProfiles"] if e["reappliedAt"] is not None]
+                entries: list[dict[str, Any]] = listed["chargingProfiles"]
+                reapplied = [e for e in entries if e["reappliedAt"] is not None]
                 assert sorted(e["chargingProfileId"] for e in reapplied) == [1, 2]
                 assert all(e["status"] == "accepted" for e in reapplied)
                 log = (await api.get("/api/v1/chargers/CP-1/commands")).json()["commands"]
