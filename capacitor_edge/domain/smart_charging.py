@@ -164,9 +164,12 @@ class SmartCharging:
             answer = await self._calls.exchange(
                 principal, charger, request, call_result.SetChargingProfile
             )
-        except CallUnanswered as unanswered:
+        except BaseException as error:
+            # The registry says what became of it: the audit outcome, or "failed" (e.g. a
+            # payload the schema refused, never sent).
+            outcome = error.audit if isinstance(error, CallUnanswered) else "failed"
             with trio.CancelScope(shield=True):
-                await self._profiles.answered(charger.seq, row_id, unanswered.audit, self._now())
+                await self._profiles.answered(charger.seq, row_id, outcome, self._now())
             raise
         status = snake_status(str(answer.status))
         await self._profiles.answered(charger.seq, row_id, status, self._now())
