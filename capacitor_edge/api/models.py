@@ -318,7 +318,10 @@ def _tenths(value: float) -> float:
     return value
 
 
-Tenths = Annotated[float, Field(ge=0), AfterValidator(_tenths)]
+#: A gigawatt, or a million amperes: far past any charger, and within what Decimal divides
+#: exactly (a limit of 1e308 would make the multipleOf check itself fail).
+LIMIT_MAX = 1e9
+Tenths = Annotated[float, Field(ge=0, le=LIMIT_MAX), AfterValidator(_tenths)]
 ProfileInteger = Annotated[int, Field(ge=0, le=SQL_INT_MAX)]
 
 
