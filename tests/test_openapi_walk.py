@@ -26,6 +26,19 @@ COMMANDS = {
     "diagnostics": {},
     "data-transfer": {"vendorId": "com.example"},
 }
+CHARGING_PROFILE = {
+    "connectorId": 0,
+    "csChargingProfiles": {
+        "chargingProfileId": 1,
+        "stackLevel": 0,
+        "chargingProfilePurpose": "TxDefaultProfile",
+        "chargingProfileKind": "Relative",
+        "chargingSchedule": {
+            "chargingRateUnit": "A",
+            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}],
+        },
+    },
+}
 
 
 async def test_every_route_sends_the_documented_body(appliance: Appliance) -> None:
@@ -74,6 +87,14 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             for command, body in COMMANDS.items():
                 await client.post(f"{CP}/{command}", json=body)
             await client.post("/api/v1/chargers/NOPE/reset", json={"type": "Soft"})  # 404
+            # Smart charging: the charger is not connected (503); the registry and setup are.
+            await client.post(f"{CP}/charging-profiles", json=CHARGING_PROFILE)
+            await client.get(f"{CP}/charging-profiles")
+            await client.delete(f"{CP}/charging-profiles/1")
+            await client.delete(f"{CP}/charging-profiles?purpose=TxDefaultProfile")
+            await client.get(f"{CP}/connectors/1/composite-schedule?duration=60")
+            await client.put(f"{CP}/smart-charging", json={"phases": 1, "voltage": 240})
+            await client.get(f"{CP}/smart-charging")
             await client.get(f"{CP}/commands")
             upload = await client.post(
                 "/api/v1/firmware", files={"file": ("fw.bin", b"\x00firmware" * 100)}

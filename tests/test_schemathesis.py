@@ -40,7 +40,8 @@ CHECKS = (
 COMMAND_PATHS = (
     r"^/api/v1/chargers/\{charge_box_id\}/"
     r"(remote-start|reset|unlock|cache/clear|trigger|availability|configuration/get"
-    r"|configuration/change|firmware/update|diagnostics|data-transfer)$"
+    r"|configuration/change|firmware/update|diagnostics|data-transfer|charging-profiles"
+    r"|charging-profiles/\{profile_id\}|connectors/\{connector_id\}/composite-schedule)$"
     r"|^/api/v1/transactions/start$|^/api/v1/transactions/\{transaction_id\}/stop$"
 )
 #: Revoking keys is left out: a stateful step would revoke the very key the run uses

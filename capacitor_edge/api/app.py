@@ -17,6 +17,7 @@ from quart_trio.wrappers import TrioRequest
 from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
 from capacitor_edge.api.chargers import chargers_blueprint
+from capacitor_edge.api.charging_profiles import charging_profiles_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.contract import DUMP_OPTIONS, returns
 from capacitor_edge.api.docs import install_docs
@@ -125,6 +126,7 @@ def create_app(
             services.settings,
         ),
         files_blueprint(services.files, services.settings),
+        charging_profiles_blueprint(services.smart_charging),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

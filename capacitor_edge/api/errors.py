@@ -34,6 +34,7 @@ from capacitor_edge.domain.errors import (
     StorageFull,
 )
 from capacitor_edge.domain.files import TooLarge
+from capacitor_edge.domain.smart_charging import SmartChargingUnsupported
 
 log = logging.getLogger("capacitor_edge.api")
 
@@ -59,6 +60,11 @@ OUTCOMES: dict[type[Exception], ErrorAnswer] = {
     Conflict: ErrorAnswer(409, "CONFLICT", "The request contradicts the current state."),
     ConnectorBusy: ErrorAnswer(
         409, "CONNECTOR_BUSY", "The connector is in a session or cannot start one; nothing sent."
+    ),
+    SmartChargingUnsupported: ErrorAnswer(
+        409,
+        "SMART_CHARGING_UNSUPPORTED",
+        "The charger does not list SmartCharging in its SupportedFeatureProfiles; nothing sent.",
     ),
     http.Conflict: ErrorAnswer(409, "CONFLICT"),
     TooLarge: ErrorAnswer(413, "PAYLOAD_TOO_LARGE", "Body larger than allowed."),

@@ -4,6 +4,7 @@ OpenAPI document. Bodies are strict: ``"connectorId": "1"`` is a type error, not
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -226,12 +227,18 @@ class RemoteStart(StrictBody):
     #: Optional as in OCPP 1.6 §6.33: without it the charger picks the connector.
     connectorId: ConnectorNumber | None = None
     idTag: IdTagText
+    chargingProfile: ChargingProfileBody | None = Field(
+        default=None, description="A TxProfile for the transaction (OCPP 1.6 §5.11)"
+    )
 
 
 class StartTransactionRequest(StrictBody):
     chargeBoxId: str = Field(min_length=1, max_length=48, examples=["CHARGER-001"])
     connectorId: ConnectorNumber | None = None
     idTag: IdTagText | None = None
+    chargingProfile: ChargingProfileBody | None = Field(
+        default=None, description="A TxProfile for the transaction (OCPP 1.6 §5.11)"
+    )
 
 
 class WaitQuery(QueryString):
@@ -299,3 +306,75 @@ class DataTransferRequest(StrictBody):
     vendorId: str = Field(min_length=1, max_length=255, examples=["com.example"])
     messageId: str | None = Field(default=None, max_length=50)
     data: str | None = None
+
+
+# -- smart charging (OCPP 1.6 §7.8-7.13) -------------------------------------------------------
+
+
+def _tenths(value: float) -> float:
+    # The schemas' multipleOf 0.1, checked through the decimal text as the wire's is.
+    if Decimal(repr(value)) % Decimal("0.1") != 0:
+        raise ValueError("must be a multiple of 0.1")
+    return value
+
+
+#: A gigawatt, or a million amperes: far past any charger, and within what Decimal divides
+#: exactly (a limit of 1e308 would make the multipleOf check itself fail).
+LIMIT_MAX = 1e9
+Tenths = Annotated[float, Field(ge=0, le=LIMIT_MAX), AfterValidator(_tenths)]
+ProfileInteger = Annotated[int, Field(ge=0, le=SQL_INT_MAX)]
+
+
+class ChargingSchedulePeriodBody(StrictBody):
+    startPeriod: ProfileInteger = Field(description="seconds from the schedule's start")
+    limit: Tenths = Field(description="in chargingRateUnit: amperes per phase, or watts")
+    numberPhases: int | None = Field(default=None, ge=1, le=3)
+
+
+class ChargingScheduleBody(StrictBody):
+    duration: ProfileInteger | None = None
+    startSchedule: DateTime | None = None
+    chargingRateUnit: Literal["A", "W"]
+    chargingSchedulePeriod: list[ChargingSchedulePeriodBody] = Field(min_length=1, max_length=100)
+    minChargingRate: Tenths | None = None
+
+
+class ChargingProfileBody(StrictBody):
+    """OCPP 1.6 §7.8 ChargingProfile, as it goes on the wire."""
+
+    chargingProfileId: ProfileInteger
+    transactionId: ProfileInteger | None = None
+    stackLevel: ProfileInteger
+    chargingProfilePurpose: Literal["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"]
+    chargingProfileKind: Literal["Absolute", "Recurring", "Relative"]
+    recurrencyKind: Literal["Daily", "Weekly"] | None = None
+    validFrom: DateTime | None = None
+    validTo: DateTime | None = None
+    chargingSchedule: ChargingScheduleBody
+
+    def wire(self) -> dict[str, Any]:
+        """The profile as the schema spells it: unset optional fields left out."""
+        return self.model_dump(exclude_none=True)
+
+
+class SetChargingProfileRequest(StrictBody):
+    connectorId: int = Field(ge=0, le=1000, description="0 = the whole charger")
+    csChargingProfiles: ChargingProfileBody
+
+
+class ClearChargingProfilesQuery(QueryString):
+    connectorId: int | None = Field(default=None, ge=0, le=1000)
+    purpose: Literal["ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"] | None = None
+    stackLevel: int | None = Field(default=None, ge=0)
+
+
+class CompositeScheduleQuery(QueryString):
+    duration: int = Field(ge=1, le=2_678_400, description="seconds (at most 31 days)")
+    chargingRateUnit: Literal["A", "W"] | None = None
+
+
+class SmartChargingSetupRequest(StrictBody):
+    """For A<->W conversions; null: 3 phases, the `nominal_voltage_v` setting."""
+
+    phases: int | None = Field(default=None, ge=1, le=3)
+    voltage: float | None = Field(default=None, gt=0, le=1000, description="volts per phase")

@@ -30,6 +30,7 @@ _METHODS = ("get", "put", "post", "patch", "delete")
 _WHOLE_NUMBER_SEGMENTS = {
     "connector_id": CONNECTOR_ID_DIGITS,
     "transaction_id": TRANSACTION_ID_DIGITS,
+    "profile_id": 10,  # api/charging_profiles.py: an OCPP integer
 }
 _TEXT = {"type": "string"}
 _BINARY = {"type": "string", "format": "binary"}

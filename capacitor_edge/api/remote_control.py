@@ -14,7 +14,12 @@ from capacitor_edge.api.command_bodies import remote_start_body, remote_stop_bod
 from capacitor_edge.api.contract import returns
 from capacitor_edge.api.errors import documents_errors
 from capacitor_edge.api.key_check import principal
-from capacitor_edge.api.models import RemoteStart, StartTransactionRequest, WaitQuery
+from capacitor_edge.api.models import (
+    ChargingProfileBody,
+    RemoteStart,
+    StartTransactionRequest,
+    WaitQuery,
+)
 from capacitor_edge.api.transactions import parse_transaction_id
 from capacitor_edge.domain.commands import Commands
 from capacitor_edge.domain.errors import (
@@ -27,6 +32,7 @@ from capacitor_edge.domain.errors import (
     Invalid,
     NotFound,
 )
+from capacitor_edge.domain.smart_charging import SmartChargingUnsupported
 
 #: What a command to a charger can end in besides its answer (the table in api/errors.py
 #: gives each its status).
@@ -42,33 +48,51 @@ CALL_ERRORS = (
 
 def add_remote_control_routes(bp: Blueprint, commands: Commands, default_id_tag: str) -> None:
     async def remote_start(
-        charge_box_id: str, connector_id: int | None, id_tag: str, wait: float
+        charge_box_id: str,
+        connector_id: int | None,
+        id_tag: str,
+        wait: float,
+        profile: ChargingProfileBody | None,
     ) -> Any:
-        answer = await commands.remote_start(principal(), charge_box_id, connector_id, id_tag, wait)
+        answer = await commands.remote_start(
+            principal(),
+            charge_box_id,
+            connector_id,
+            id_tag,
+            wait,
+            None if profile is None else profile.wire(),
+        )
         return remote_start_body(charge_box_id, id_tag, answer)
 
     @bp.post("/chargers/<charge_box_id>/remote-start")
     @returns(r.RemoteStarted, 200, 202)
-    @documents_errors(*CALL_ERRORS, ConnectorBusy)
+    @documents_errors(*CALL_ERRORS, ConnectorBusy, SmartChargingUnsupported)
     @validate_querystring(WaitQuery)
     @validate_request(RemoteStart)
     async def remote_start_on_charger(
         charge_box_id: str, data: RemoteStart, query_args: WaitQuery
     ) -> Any:
         """RemoteStartTransaction; `?wait=S` (≤ 60) waits for the charger's StartTransaction.
-        Without `connectorId` the charger picks the connector."""
-        return await remote_start(charge_box_id, data.connectorId, data.idTag, query_args.wait)
+        Without `connectorId` the charger picks the connector; `chargingProfile` (a TxProfile)
+        goes with it, 409 `SMART_CHARGING_UNSUPPORTED` if the charger has no smart charging."""
+        return await remote_start(
+            charge_box_id, data.connectorId, data.idTag, query_args.wait, data.chargingProfile
+        )
 
     @bp.post("/transactions/start")
     @returns(r.RemoteStarted, 200, 202)
-    @documents_errors(*CALL_ERRORS, ConnectorBusy)
+    @documents_errors(*CALL_ERRORS, ConnectorBusy, SmartChargingUnsupported)
     @validate_querystring(WaitQuery)
     @validate_request(StartTransactionRequest)
     async def start_transaction(data: StartTransactionRequest, query_args: WaitQuery) -> Any:
         """RemoteStartTransaction with the charger in the body; idTag defaults to the
         `default_remote_id_tag` setting; without `connectorId` the charger picks one."""
         return await remote_start(
-            data.chargeBoxId, data.connectorId, data.idTag or default_id_tag, query_args.wait
+            data.chargeBoxId,
+            data.connectorId,
+            data.idTag or default_id_tag,
+            query_args.wait,
+            data.chargingProfile,
         )
 
     @bp.post("/transactions/<transaction_id>/stop")

@@ -17,11 +17,13 @@ from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.services import Services
+from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
+from capacitor_edge.storage.charging_profiles import ChargingProfileStore
 from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.files import FileArea, FileStore
@@ -40,6 +42,16 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     transaction_store = TransactionStore(db)
     id_tag_store = IdTagStore(db)
     remote_starts = RemoteStarts()
+    audit = CommandStore(db)
+    smart_charging = SmartCharging(
+        live,
+        charger_store,
+        transaction_store,
+        ChargingProfileStore(db),
+        audit,
+        clock,
+        settings.nominal_voltage_v,
+    )
     charger_auth = ChargerAuth(
         charger_store,
         failures_per_min=settings.charger_auth_failures_per_min,
@@ -70,6 +82,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             settings.heartbeat_interval_s,
             remote_starts,
             settings.accepted_vendors(),
+            rebooted=smart_charging.rebooted,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock),
@@ -78,9 +91,10 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             live,
             charger_store,
             transaction_store,
-            CommandStore(db),
+            audit,
             remote_starts,
             clock,
+            smart_charging,
         ),
         files=Files(
             FileStore(db),
@@ -92,4 +106,5 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ),
         charger_auth=charger_auth,
         certificates=CertificateWatch.for_settings(settings),
+        smart_charging=smart_charging,
     )

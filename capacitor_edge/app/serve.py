@@ -211,6 +211,7 @@ async def serve(
                 log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
             app = create_app(services, ready, db.health)
             async with trio.open_nursery() as front:
+                await front.start(services.smart_charging.run, shutdown)
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
                     partial(serve_ocpp, release_memory=release_memory),

@@ -86,8 +86,10 @@ class ChargerMessages:
         heartbeat_interval_s: int,
         remote_starts: RemoteStarts,
         accepted_vendors: frozenset[str] = frozenset(),
+        rebooted: Callable[[int, str], None] | None = None,
     ) -> None:
         self._remote_starts = remote_starts
+        self._rebooted = rebooted
         self._chargers = chargers
         self._traffic = traffic
         self._transactions = transactions
@@ -201,10 +203,13 @@ class ChargerMessages:
         # A reboot always comes on a new connection; a second BootNotification on the same
         # one was asked for (TriggerMessage) and ends nothing. Queued ahead of the boot record
         # and committed with it or before it: one commit wait per boot, not two.
-        if not charger.connection.booted:
+        first_boot = not charger.connection.booted
+        if first_boot:
             charger.connection.booted = True
             self._transactions.queue_close_for_reboot(charger.charger_seq, iso_z(now))
         await self._chargers.record_boot(charger.charger_seq, boot, iso_z(now))
+        if first_boot and self._rebooted is not None:  # not awaited: re-applies profiles
+            self._rebooted(charger.charger_seq, charger.charge_box_id)
         return {
             "status": "Accepted",
             "currentTime": iso_z(now),

@@ -9,6 +9,7 @@ the :class:`~capacitor_edge.domain.errors.CallUnanswered` errors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,32 @@ class DataTransferAnswer:
 
     status: str
     data: str | None
+
+
+@dataclass(frozen=True)
+class ProfileAnswer:
+    """SetChargingProfile (OCPP 1.6 §6.43): the charger's status, the profile as it went on the
+    wire (in the unit the charger takes) and its row in the box's registry."""
+
+    status: str
+    profile: dict[str, Any]
+    registry_id: int
+
+
+@dataclass(frozen=True)
+class ClearAnswer:
+    """ClearChargingProfile (OCPP 1.6 §6.15): ``accepted`` or ``unknown``; how many of the
+    registry's profiles that cleared."""
+
+    status: str
+    cleared: int
+
+
+@dataclass(frozen=True)
+class CompositeAnswer:
+    """GetCompositeSchedule (OCPP 1.6 §6.37): the charger's schedule, in the unit asked for."""
+
+    status: str
+    connector_id: int
+    schedule_start: str | None
+    charging_schedule: dict[str, Any] | None

@@ -4,7 +4,7 @@ the charger's real answer and an audit record (:mod:`capacitor_edge.domain.charg
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import trio
 from ocpp.v16 import call, call_result
@@ -31,6 +31,7 @@ from capacitor_edge.domain.errors import (
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
@@ -62,7 +63,9 @@ class Commands:
         audit: CommandStore,
         remote_starts: RemoteStarts,
         clock: Clock,
+        smart_charging: SmartCharging | None = None,
     ) -> None:
+        self._smart_charging = smart_charging
         self._live = live
         self._chargers = chargers
         self._transactions = transactions
@@ -210,11 +213,13 @@ class Commands:
         connector_id: int | None,
         id_tag: str,
         wait_s: float,
+        charging_profile: dict[str, Any] | None = None,
     ) -> RemoteStartAnswer:
         """RemoteStartTransaction (OCPP 1.6 §5.11), refused with CONNECTOR_BUSY before anything
         is sent when the named connector cannot start; with ``wait_s`` waits for the
         StartTransaction the charger then sends. Without ``connector_id`` the charger picks the
-        connector (connectorId is optional, §6.33), so there is nothing to check beforehand."""
+        connector (connectorId is optional, §6.33), so there is nothing to check beforehand.
+        A ``charging_profile`` (a TxProfile) is checked and put in the charger's unit first."""
         found = await self._chargers.find_with_connectors(charge_box_id, principal.org_id)
         if found is None:
             raise NotFound(f"Charger {charge_box_id} not found")
@@ -223,8 +228,14 @@ class Commands:
             raise ChargerUnavailable(charge_box_id)
         if connector_id is not None:
             await self._refuse_busy(charger, connectors, connector_id)
+        if charging_profile is not None and self._smart_charging is not None:
+            charging_profile = await self._smart_charging.remote_start_profile(
+                principal, charge_box_id, charging_profile
+            )
         pending = self._remote_starts.expect(charger.seq, connector_id, id_tag)
-        request = call.RemoteStartTransaction(id_tag=id_tag, connector_id=connector_id)
+        request = call.RemoteStartTransaction(
+            id_tag=id_tag, connector_id=connector_id, charging_profile=charging_profile
+        )
         try:
             answer = await self._calls.exchange(
                 principal, charger, request, call_result.RemoteStartTransaction

@@ -17,6 +17,7 @@ from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.protocol import SchemaRegistry
@@ -39,3 +40,4 @@ class Services:
     files: Files
     charger_auth: ChargerAuth
     certificates: CertificateWatch
+    smart_charging: SmartCharging

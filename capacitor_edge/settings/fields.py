@@ -147,6 +147,14 @@ class Settings:
             check=_positive,
         ),
     )
+    nominal_voltage_v: float = field(
+        default=230.0,
+        metadata=_doc(
+            "Phase-to-neutral voltage used to convert charging limits between amperes and "
+            "watts for a charger whose own `voltage` is not set (PUT .../smart-charging).",
+            check=_positive,
+        ),
+    )
     call_timeout_s: float = field(
         default=30.0,
         metadata=_doc(

@@ -295,6 +295,39 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX orphan_stops_charger ON orphan_stops(charger_seq, id);
         """,
     ),
+    (
+        "charging profile registry",
+        """
+        -- Every charging profile the box sent a charger (OCPP 1.6 §3.13): the profile as it
+        -- went on the wire, the charger's answer, and whether it was cleared or replaced since.
+        CREATE TABLE charging_profiles (
+            id INTEGER PRIMARY KEY,
+            charger_seq INTEGER NOT NULL REFERENCES chargers(seq),
+            connector_id INTEGER NOT NULL,
+            profile_id INTEGER NOT NULL,
+            stack_level INTEGER NOT NULL,
+            purpose TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            status TEXT NOT NULL,
+            sent_at TEXT NOT NULL,
+            answered_at TEXT,
+            cleared_at TEXT,
+            cleared_by TEXT,
+            reapplied_at TEXT
+        );
+        CREATE INDEX charging_profiles_charger ON charging_profiles(charger_seq, id);
+        -- Per charger: its electrical setup (for A<->W) and the smart charging features it
+        -- reported (GetConfiguration SupportedFeatureProfiles, ChargingScheduleAllowed...Unit).
+        CREATE TABLE charger_smart_charging (
+            charger_seq INTEGER PRIMARY KEY REFERENCES chargers(seq),
+            phases INTEGER,
+            voltage_v REAL,
+            feature_profiles TEXT,
+            rate_units TEXT,
+            features_read_at TEXT
+        );
+        """,
+    ),
 ]
 
 

@@ -319,6 +319,14 @@ class ChargerProcess:
         ``"NO_ANSWER"`` or ``None`` (back to the default)."""
         await self.request({"respond": dict(answers)}, max_wait=max_wait)
 
+    async def configure(
+        self, keys: Mapping[str, str | None], *, max_wait: float | None = None
+    ) -> None:
+        """Set (read-only) configuration keys the charger reports; None removes one."""
+        reply = await self.request({"configure": dict(keys)}, max_wait=max_wait)
+        if reply.get("ok") is not True:
+            raise ChargerProcessError(f"configure failed: {reply!r}")
+
     async def close(
         self, code: int = 1000, reason: str = "", *, max_wait: float | None = None
     ) -> JsonDict:

@@ -38,6 +38,8 @@ Commands on stdin (each answered by exactly one stdout line with the same id):
   CALLRESULT payload (camelCase), ``"CALLERROR:<code>[:<description>]"`` answers
   with a CALLERROR, ``"NO_ANSWER"`` never answers, ``null`` restores the default.
 * ``{"id":6,"ping":true}`` -> ``{"id":6,"pong":true}``
+* ``{"id":7,"configure":{"SupportedFeatureProfiles":"Core"}}`` -> ``{"id":7,"ok":true}``:
+  sets configuration keys (read-only) that GetConfiguration then reports; ``null`` removes one.
 
 Unsolicited events:
 
@@ -100,6 +102,7 @@ def emit(obj: JsonDict) -> None:
 # key -> (value, readonly)
 DEFAULT_CONFIGURATION: dict[str, tuple[str, bool]] = {
     "AuthorizeRemoteTxRequests": ("true", False),
+    "ChargingScheduleAllowedChargingRateUnit": ("Current,Power", True),
     "ClockAlignedDataInterval": ("0", False),
     "ConnectionTimeOut": ("60", False),
     "GetConfigurationMaxKeys": ("50", True),
@@ -397,6 +400,13 @@ class Controller:
             return {"closed": True, "code": self.ws.close_code, "reason": self.ws.close_reason}
         if cmd.get("ping"):
             return {"pong": True}
+        if "configure" in cmd:
+            for key, value in dict(cmd["configure"]).items():
+                if value is None:
+                    self.cp.configuration.pop(key, None)
+                else:
+                    self.cp.configuration[key] = (str(value), True)
+            return {"ok": True}
         raise ValueError(f"unknown command: {cmd!r}")
 
     async def do_call(self, cmd: JsonDict) -> JsonDict:
