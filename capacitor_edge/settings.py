@@ -103,6 +103,13 @@ def _on_off(value: str) -> None:
         raise ValueError("must be 'on' or 'off'")
 
 
+def _retry_schedule(value: tuple[float, ...]) -> None:
+    if not value:
+        raise ValueError("must list at least one delay")
+    if any(delay < 0 for delay in value):
+        raise ValueError("delays must be 0 or more")
+
+
 def _security_profile(value: int) -> None:
     if not 0 <= value <= 3:
         raise ValueError("must be 0, 1, 2 or 3 (OCPP 1.6 security profiles)")
@@ -326,6 +333,40 @@ class Settings:
         ),
     )
 
+    webhook_timeout_s: float = field(
+        default=5.0,
+        metadata=_doc(
+            "A webhook delivery counts only if the receiver answers 2xx within this long; "
+            "anything else is retried (`webhook_retry_schedule_s`).",
+            check=_positive,
+        ),
+    )
+    webhook_retry_schedule_s: tuple[float, ...] = field(
+        default=(5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800, 28800),
+        metadata=_doc(
+            "Delays in seconds between a webhook's delivery attempts of one event (a TOML list, "
+            "or comma-separated), each +/-20 % jitter. The default retries for about a day "
+            "(~23.7 h); after the last one fails the webhook is disabled until re-enabled.",
+            check=_retry_schedule,
+        ),
+    )
+    event_retention_days: int = field(
+        default=30,
+        metadata=_doc(
+            "Events older than this are pruned from the journal, but never one an active "
+            "webhook has not had yet.",
+            check=_positive,
+        ),
+    )
+    event_retention_rows: int = field(
+        default=1_000_000,
+        metadata=_doc(
+            "The journal keeps at most this many newest events (same exception as "
+            "`event_retention_days`).",
+            check=_positive,
+        ),
+    )
+
     def __post_init__(self) -> None:
         # Settings that only make sense together; checked once, whatever their sources.
         if bool(self.tls_cert_file) != bool(self.tls_key_file):
@@ -387,6 +428,15 @@ class Settings:
         return f"{scheme}://{host}:{http_port or self.http.port}"
 
 
+def _number(item: object) -> float:
+    if isinstance(item, bool) or not isinstance(item, int | float | str):
+        raise ValueError("must be a list of numbers")
+    number = float(item)
+    if not math.isfinite(number):
+        raise ValueError("must be finite numbers")
+    return number
+
+
 FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 
 
@@ -414,6 +464,11 @@ def _convert(name: str, value: Any, source: str) -> Any:
             converted = float(value)
             if not math.isfinite(converted):
                 raise ValueError("must be a finite number")
+        elif kind == "tuple[float, ...]":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list) or isinstance(items, bool):
+                raise ValueError("must be a list of numbers")
+            converted = tuple(_number(item) for item in items)
         elif kind == "str":
             if not isinstance(value, str):
                 raise ValueError("must be a string")

@@ -22,6 +22,7 @@ from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
+from capacitor_edge.api.events import events_blueprint
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.keys import keys_blueprint
@@ -33,6 +34,7 @@ from capacitor_edge.api.transactions import (
     TransactionIdConverter,
     transactions_blueprint,
 )
+from capacitor_edge.api.webhooks import webhooks_blueprint
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.services import Services
 from capacitor_edge.storage.space import StorageHealth
@@ -123,6 +125,8 @@ def create_app(
             services.settings,
         ),
         files_blueprint(services.files, services.settings),
+        events_blueprint(services.events),
+        webhooks_blueprint(services.webhooks),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

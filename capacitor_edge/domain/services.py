@@ -11,22 +11,26 @@ from capacitor_edge.domain.charger_auth import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.events import EventStore
 from capacitor_edge.storage.files import FileArea, FileStore
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.webhooks import WebhookStore
 
 
 @dataclass
@@ -46,6 +50,8 @@ class Services:
     files: Files
     charger_auth: ChargerAuth
     certificates: CertificateWatch
+    events: Events
+    webhooks: Webhooks
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -57,6 +63,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     transaction_store = TransactionStore(db)
     id_tag_store = IdTagStore(db)
     remote_starts = RemoteStarts()
+    event_store = EventStore(db)
     charger_auth = ChargerAuth(
         charger_store,
         failures_per_min=settings.charger_auth_failures_per_min,
@@ -111,4 +118,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ),
         charger_auth=charger_auth,
         certificates=CertificateWatch.for_settings(settings),
+        events=Events(
+            event_store, clock, settings.event_retention_days, settings.event_retention_rows
+        ),
+        webhooks=Webhooks(WebhookStore(db), event_store, clock),
     )
