@@ -13,13 +13,13 @@ from __future__ import annotations
 import logging
 import random
 import ssl
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import trio
 
-from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.clock import Clock, SystemClock, iso_z
 from capacitor_edge.domain.errors import StorageFailure
 from capacitor_edge.domain.events import Event, Events
 from capacitor_edge.domain.webhooks import (
@@ -52,6 +52,9 @@ class DeliveryPolicy:
     jitter: float = 0.2
     #: The site CA of the certificate kit, for webhooks with ``trustSiteCa``.
     site_ca_file: Path | None = None
+    #: The ``webhook-timestamp`` of each attempt: the moment of sending, which receivers check
+    #: against their own clock (5 minutes' tolerance in Standard Webhooks libraries).
+    signing_clock: Clock = field(default_factory=SystemClock)
 
 
 class _Disabled(Exception):
@@ -198,8 +201,9 @@ class Dispatcher:
         kind: DeliveryKind = "delivery",
     ) -> Attempt:
         at = self._clock.now()
+        signed_at = self._policy.signing_clock.now()
         status, duration_ms, error = await post(
-            client, webhook.url, webhook.secret, envelope, at, self._policy.timeout_s
+            client, webhook.url, webhook.secret, envelope, signed_at, self._policy.timeout_s
         )
         return Attempt(
             event_seq=event_seq,
