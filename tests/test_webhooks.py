@@ -43,7 +43,9 @@ async def fast_retries(nursery: trio.Nursery, tmp_path: Path) -> AsyncIterator[A
 
 
 async def create_webhook(api: httpx.AsyncClient, url: str, events: list[str]) -> dict[str, Any]:
-    created = await api.post("/api/v1/webhooks", json={"url": url, "events": events, "secret": SECRET})
+    created = await api.post(
+        "/api/v1/webhooks", json={"url": url, "events": events, "secret": SECRET}
+    )
     assert created.status_code == 201, created.text
     body: dict[str, Any] = created.json()
     return body
@@ -66,7 +68,12 @@ async def charging_session(appliance: Appliance, api: httpx.AsyncClient) -> int:
             )
         started = await charger.call(
             "StartTransaction",
-            {"connectorId": 1, "idTag": "TAG-1", "meterStart": 1000, "timestamp": "2026-02-06T11:00:00Z"},
+            {
+                "connectorId": 1,
+                "idTag": "TAG-1",
+                "meterStart": 1000,
+                "timestamp": "2026-02-06T11:00:00Z",
+            },
         )
         transaction_id: int = started["transactionId"]
         sampled = [
@@ -109,9 +116,7 @@ async def test_every_event_of_a_charger_session_arrives_signed(
 
             transaction_id = await charging_session(appliance, api)
             # Disconnected is written when the box sees the close; wait for it, then delete.
-            await receiver.wait_until(
-                lambda _: bool(receiver.events("charger.disconnected"))
-            )
+            await receiver.wait_until(lambda _: bool(receiver.events("charger.disconnected")))
             assert (await api.delete("/api/v1/chargers/CP-W")).status_code == 200
             await receiver.wait_until(lambda _: bool(receiver.events("charger.deleted")))
 
