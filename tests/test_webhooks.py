@@ -18,6 +18,7 @@ from capacitor_edge.storage.events import EVENT_TYPES
 from tests.conftest import Appliance, make_settings, start_appliance, stop_appliance
 from tests.support.charger_process import ChargerProcess
 from tests.support.webhook_receiver import Receiver
+from tests.test_events_stream import stream
 
 TIMEOUT_S = 60
 SECRET = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -251,3 +252,28 @@ async def test_the_webhooks_api_validates_and_scopes_by_organisation(
             deleted = await api.delete(f"/api/v1/webhooks/{hook['id']}")
             assert deleted.status_code == 200
             assert (await api.get(f"/api/v1/webhooks/{hook['id']}")).status_code == 404
+
+
+async def test_a_webhook_that_keeps_failing_is_disabled_and_re_enabled_by_patch(
+    fast_retries: Appliance,
+) -> None:
+    with trio.fail_after(TIMEOUT_S):
+        async with (
+            Receiver.start("500,500,500,500,500,200", secret=SECRET) as receiver,
+            fast_retries.client() as api,
+            stream(api, "?types=webhook.disabled") as journal,
+        ):
+            hook = await create_webhook(api, receiver.url, ["charger.registered"])
+            await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-D"})
+            disabled = await journal.next_event()  # after the 1st attempt and 4 retries
+            got = (await api.get(f"/api/v1/webhooks/{hook['id']}")).json()
+            assert (got["status"], got["active"]) == ("disabled", False)
+            assert disabled["data"]["webhookId"] == hook["id"]
+            assert len(receiver.requests) == 5
+            patched = await api.patch(f"/api/v1/webhooks/{hook['id']}", json={"active": True})
+            assert (patched.json()["status"], patched.json()["active"]) == ("ok", True)
+            # Re-enabled from the event it stopped at: that event again, now answered 200.
+            await receiver.wait_until(lambda requests: len(requests) == 6)
+        statuses = [r["status"] for r in receiver.requests]
+        assert statuses == [500, 500, 500, 500, 500, 200]
+        assert len({r["body"]["id"] for r in receiver.requests}) == 1

@@ -118,23 +118,28 @@ class Dispatcher:
                 nursery.start_soon(self._run_worker, webhook, scope)
 
     async def _run_worker(self, webhook: WebhookRecord, scope: trio.CancelScope) -> None:
-        with scope:
-            while True:
-                try:
-                    await self._work(webhook)
+        try:
+            with scope:
+                await self._work_until_disabled(webhook)
+        finally:
+            # Disabled or gone: forget it (unless a newer worker already took its place), so
+            # re-enabling it starts a new one.
+            current = self._workers.get(webhook.seq)
+            if current is not None and current[1] is scope:
+                del self._workers[webhook.seq]
+
+    async def _work_until_disabled(self, webhook: WebhookRecord) -> None:
+        while True:
+            try:
+                await self._work(webhook)
+            except _Disabled:
+                return
+            except StorageFailure:
+                await trio.sleep(STORAGE_RETRY_S)
+                found = await self._store.find(webhook.org_id, webhook.id)
+                if found is None or not found.active:
                     return
-                except _Disabled:
-                    return
-                except StorageFailure:
-                    await trio.sleep(STORAGE_RETRY_S)
-                    found = await self._store.find(webhook.org_id, webhook.id)
-                    if found is None or not found.active:
-                        return
-                    webhook = found
-        # Disabled or gone: forget it, unless a newer worker already took its place.
-        current = self._workers.get(webhook.seq)
-        if current is not None and current[1] is scope:
-            del self._workers[webhook.seq]
+                webhook = found
 
     async def _work(self, webhook: WebhookRecord) -> None:
         cursor = persisted = webhook.cursor

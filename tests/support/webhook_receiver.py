@@ -40,7 +40,7 @@ def _serve(script: list[int], delay_s: float, secret: str | None) -> None:
         verifier = Webhook(secret) if secret.startswith("whsec_") else Webhook(secret.encode())
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+        def do_POST(self) -> None:  # the stdlib calls it by this name
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             with lock:
                 index = served[0]
