@@ -5,6 +5,7 @@ delivery worker's retry schedule (on ``trio.testing.MockClock``)."""
 from __future__ import annotations
 
 import socket
+from itertools import pairwise
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -63,8 +64,8 @@ async def test_a_failing_write_leaves_no_event_and_the_others_keep_theirs(
 
         async with trio.open_nursery() as batch:  # one group-commit batch
             batch.start_soon(bad)
-            for name in ("a", "b"):
-                batch.start_soon(lambda n=name: good(n))
+            batch.start_soon(good, "a")
+            batch.start_soon(good, "b")
         events = await db.read(lambda c: read_events(c, "org", 0, 10))
         assert sorted(e.data["n"] for e in events) == ["a", "b"]
         assert results == {"bad": "raised"}
@@ -129,7 +130,7 @@ async def test_retries_follow_the_schedule_then_the_webhook_is_disabled(
         log, total = await webhooks.deliveries("org", hook.id, 10, 0)
         assert total == 4  # the first attempt and one per delay
         times = [datetime.fromisoformat(d.at.replace("Z", "+00:00")) for d in reversed(log)]
-        gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:])]
+        gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(times)]
         assert gaps == [10, 20, 40]
         assert all(d.status_code is None and d.error for d in log)
         assert disabled.type == "webhook.disabled"
