@@ -5,9 +5,9 @@ delivery worker's retry schedule (on ``trio.testing.MockClock``)."""
 from __future__ import annotations
 
 import socket
-from itertools import pairwise
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
