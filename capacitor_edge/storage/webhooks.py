@@ -299,6 +299,12 @@ class WebhookStore:
     ) -> None:
         await self._db.write(lambda c: record_attempt(c, webhook_seq, attempt, state))
 
+    def note_delivered(self, webhook_seq: int, attempt: Attempt) -> None:
+        """:meth:`record_attempt` of a 2xx, queued for the next commit and not waited for: if
+        the box dies first, the event is only sent again (at least once), and batches commit
+        in order, so the cursor never moves back."""
+        self._db.write_nowait(lambda c: record_attempt(c, webhook_seq, attempt, None))
+
     async def advance_cursor(self, webhook_seq: int, to: int) -> None:
         await self._db.write(lambda c: advance_cursor(c, webhook_seq, to))
 

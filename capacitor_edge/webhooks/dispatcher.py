@@ -178,6 +178,11 @@ class Dispatcher:
             new_state: WebhookState = "ok"
             if not attempt.ok:
                 new_state = "failing" if attempt_number >= FAILING_AFTER else state
+            if attempt.ok and new_state == state:
+                # The common case, not waited for: one commit wait per event would bound a
+                # webhook to a few hundred events per second.
+                self._store.note_delivered(webhook.seq, attempt)
+                return state
             await self._store.record_attempt(
                 webhook.seq, attempt, None if new_state == state else new_state
             )
