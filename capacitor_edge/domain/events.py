@@ -11,7 +11,7 @@ import trio
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Invalid, StorageFailure
-from capacitor_edge.storage.events import EVENT_TYPES, Event, EventStore
+from capacitor_edge.storage.events import EVENT_TYPES, PRUNE_CHUNK, Event, EventStore
 
 __all__ = ["EVENT_TYPES", "Event", "Events", "parse_types"]
 
@@ -86,8 +86,14 @@ class Events:
         return arrived
 
     async def prune(self) -> int:
+        """Prune to the retention, a chunk per commit; how many events went."""
         older_than = iso_z(self._clock.now() - timedelta(days=self._retention_days))
-        return await self._store.prune(older_than, self._retention_rows)
+        total = 0
+        while True:
+            pruned = await self._store.prune(older_than, self._retention_rows)
+            total += pruned
+            if pruned < PRUNE_CHUNK:
+                return total
 
     async def prune_periodically(self) -> None:
         while True:

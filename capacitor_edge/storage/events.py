@@ -125,15 +125,21 @@ def find_event(conn: sqlite3.Connection, org_id: str, seq: int) -> Event | None:
     return None if row is None else _event(row)
 
 
+#: Events deleted per write: a prune must not hold the group commit (and chargers) for long.
+PRUNE_CHUNK = 10_000
+
+
 def prune_events(conn: sqlite3.Connection, older_than: str, keep_rows: int) -> int:
-    """Delete events older than ``older_than`` or beyond the newest ``keep_rows``, but none an
-    active webhook has not had yet (delivered, or skipped as not subscribed). How many went."""
+    """Delete up to :data:`PRUNE_CHUNK` events older than ``older_than`` or beyond the newest
+    ``keep_rows``, but none an active webhook has not had yet (delivered, or skipped as not
+    subscribed). How many went."""
     held = conn.execute("SELECT MIN(cursor) FROM webhooks WHERE state != 'disabled'").fetchone()[0]
     newest = head(conn)
     limit = newest if held is None else min(int(held), newest)
     cursor = conn.execute(
-        "DELETE FROM events WHERE seq <= ? AND (at < ? OR seq <= ?)",
-        (limit, older_than, newest - keep_rows),
+        "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq <= ?"
+        " AND (at < ? OR seq <= ?) ORDER BY seq LIMIT ?)",
+        (limit, older_than, newest - keep_rows, PRUNE_CHUNK),
     )
     # The delivery log goes by age only: it is staff's record, no consumer waits on it.
     conn.execute("DELETE FROM webhook_deliveries WHERE at < ?", (older_than,))
