@@ -11,7 +11,14 @@ import trio
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Invalid, StorageFailure
-from capacitor_edge.storage.events import EVENT_TYPES, PRUNE_CHUNK, Event, EventStore
+from capacitor_edge.storage.events import (
+    API_JSON,
+    EVENT_TYPES,
+    PRUNE_CHUNK,
+    WEBHOOK_JSON,
+    Event,
+    EventStore,
+)
 
 __all__ = ["EVENT_TYPES", "Event", "Events", "parse_types"]
 
@@ -56,6 +63,20 @@ class Events:
         charge_box_id: str | None = None,
     ) -> list[Event]:
         return await self._store.page(org_id, after, limit, types, charge_box_id)
+
+    async def page_json(
+        self,
+        org_id: str,
+        after: int,
+        limit: int,
+        types: Sequence[str] = (),
+        charge_box_id: str | None = None,
+        *,
+        webhook_body: bool = False,
+    ) -> list[tuple[int, str, str]]:
+        """(seq, type, JSON) per event: as the API shows it, or as a webhook body."""
+        shape = WEBHOOK_JSON if webhook_body else API_JSON
+        return await self._store.serialised(shape, org_id, after, limit, types, charge_box_id)
 
     async def find(self, org_id: str, seq: int) -> Event | None:
         return await self._store.find(org_id, seq)

@@ -95,6 +95,20 @@ def _event(row: sqlite3.Row) -> Event:
     )
 
 
+def _where(
+    org_id: str, after: int, types: Sequence[str], charge_box_id: str | None
+) -> tuple[str, list[object]]:
+    where = "org_id = ? AND seq > ?"
+    params: list[object] = [org_id, after]
+    if types:
+        where += f" AND type IN ({', '.join('?' * len(types))})"
+        params.extend(types)
+    if charge_box_id is not None:
+        where += " AND charge_box_id = ?"
+        params.append(charge_box_id)
+    return where, params
+
+
 def read_events(
     conn: sqlite3.Connection,
     org_id: str,
@@ -104,18 +118,42 @@ def read_events(
     charge_box_id: str | None = None,
 ) -> list[Event]:
     """Up to ``limit`` of the organisation's events after ``after``, oldest first."""
-    where = "org_id = ? AND seq > ?"
-    params: list[object] = [org_id, after]
-    if types:
-        where += f" AND type IN ({', '.join('?' * len(types))})"
-        params.extend(types)
-    if charge_box_id is not None:
-        where += " AND charge_box_id = ?"
-        params.append(charge_box_id)
+    where, params = _where(org_id, after, types, charge_box_id)
     rows = conn.execute(
         f"SELECT * FROM events WHERE {where} ORDER BY seq LIMIT ?", [*params, limit]
     ).fetchall()
     return [_event(row) for row in rows]
+
+
+#: An event as ``GET /api/v1/events`` and the SSE stream show it, built by SQLite.
+API_JSON = (
+    "json_object('id', 'evt_' || seq, 'seq', seq, 'event', type, 'timestamp', at,"
+    " 'chargeBoxId', charge_box_id, 'data', json(data))"
+)
+#: A webhook body: the seed's envelope plus the id.
+WEBHOOK_JSON = (
+    "json_object('id', 'evt_' || seq, 'event', type, 'timestamp', at, 'data', json(data))"
+)
+
+
+def read_serialised(
+    conn: sqlite3.Connection,
+    shape: str,
+    org_id: str,
+    after: int,
+    limit: int,
+    types: Sequence[str] = (),
+    charge_box_id: str | None = None,
+) -> list[tuple[int, str, str]]:
+    """Like :func:`read_events`, but each event as (seq, type, JSON text in ``shape``): the
+    JSON is built by SQLite on the reader's thread, so the stream and the webhook workers
+    (every event, to every reader) cost the event loop no parsing or encoding."""
+    where, params = _where(org_id, after, types, charge_box_id)
+    rows = conn.execute(
+        f"SELECT seq, type, {shape} FROM events WHERE {where} ORDER BY seq LIMIT ?",
+        [*params, limit],
+    ).fetchall()
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def find_event(conn: sqlite3.Connection, org_id: str, seq: int) -> Event | None:
@@ -175,6 +213,19 @@ class EventStore:
 
     async def find(self, org_id: str, seq: int) -> Event | None:
         return await self._db.read(lambda c: find_event(c, org_id, seq))
+
+    async def serialised(
+        self,
+        shape: str,
+        org_id: str,
+        after: int,
+        limit: int,
+        types: Sequence[str] = (),
+        charge_box_id: str | None = None,
+    ) -> list[tuple[int, str, str]]:
+        return await self._db.read(
+            lambda c: read_serialised(c, shape, org_id, after, limit, types, charge_box_id)
+        )
 
     async def append(
         self, org_id: str, type_: str, at: str, data: dict[str, Any], charge_box_id: str | None

@@ -10,6 +10,7 @@ polls: idle workers sleep until the commit that writes the next event wakes them
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import ssl
@@ -21,7 +22,7 @@ import trio
 
 from capacitor_edge.clock import Clock, SystemClock, iso_z
 from capacitor_edge.domain.errors import StorageFailure
-from capacitor_edge.domain.events import Event, Events
+from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.webhooks import (
     Attempt,
     Envelope,
@@ -55,6 +56,16 @@ class DeliveryPolicy:
     #: The ``webhook-timestamp`` of each attempt: the moment of sending, which receivers check
     #: against their own clock (5 minutes' tolerance in Standard Webhooks libraries).
     signing_clock: Clock = field(default_factory=SystemClock)
+
+
+@dataclass(frozen=True, slots=True)
+class _Message:
+    """One body to send: ``id`` is the ``webhook-id``, ``seq`` 0 for a test."""
+
+    id: str
+    type: str
+    body: str
+    seq: int
 
 
 class _Disabled(Exception):
@@ -149,10 +160,12 @@ class Dispatcher:
         async with self._client(webhook) as client:
             while True:
                 seen_head = self._events.head
-                batch = await self._events.page(webhook.org_id, cursor, BATCH, types)
+                batch = await self._events.page_json(
+                    webhook.org_id, cursor, BATCH, types, webhook_body=True
+                )
                 for event in batch:
-                    state = await self._deliver(webhook, client, event, state)
-                    cursor = persisted = event.seq
+                    state = await self._deliver(webhook, client, *event, state)
+                    cursor = persisted = event[0]
                 if len(batch) == BATCH:
                     continue
                 # The read saw every event up to seen_head: none left for this webhook there.
@@ -166,15 +179,22 @@ class Dispatcher:
                     await self._events.wait_beyond(cursor)
 
     async def _deliver(
-        self, webhook: WebhookRecord, client: httpx.AsyncClient, event: Event, state: WebhookState
+        self,
+        webhook: WebhookRecord,
+        client: httpx.AsyncClient,
+        seq: int,
+        type_: str,
+        body: str,
+        state: WebhookState,
     ) -> WebhookState:
-        """Deliver ``event`` until a 2xx; the webhook's state after it."""
-        envelope = Envelope.of(event)
+        """Deliver event ``seq`` (``body``: its JSON envelope) until a 2xx; the webhook's state
+        after it."""
+        message = _Message(f"evt_{seq}", type_, body, seq)
         schedule = self._policy.retry_schedule_s
         attempt_number = 0
         while True:
             attempt_number += 1
-            attempt = await self._attempt(webhook, client, envelope, event.seq, attempt_number)
+            attempt = await self._attempt(webhook, client, message, attempt_number)
             new_state: WebhookState = "ok"
             if not attempt.ok:
                 new_state = "failing" if attempt_number >= FAILING_AFTER else state
@@ -191,7 +211,7 @@ class Dispatcher:
                 return state
             if attempt_number > len(schedule):
                 reason = (
-                    f"event {event.id} not delivered after {attempt_number} attempts: "
+                    f"event {message.id} not delivered after {attempt_number} attempts: "
                     f"{attempt.error}"
                 )
                 log.warning("webhook %s disabled: %s", webhook.id, reason)
@@ -205,19 +225,24 @@ class Dispatcher:
         self,
         webhook: WebhookRecord,
         client: httpx.AsyncClient,
-        envelope: Envelope,
-        event_seq: int,
+        message: _Message,
         attempt: int,
         kind: DeliveryKind = "delivery",
     ) -> Attempt:
         at = self._clock.now()
         signed_at = self._policy.signing_clock.now()
         status, duration_ms, error = await post(
-            client, webhook.url, webhook.secret, envelope, signed_at, self._policy.timeout_s
+            client,
+            webhook.url,
+            webhook.secret,
+            message.id,
+            message.body,
+            signed_at,
+            self._policy.timeout_s,
         )
         return Attempt(
-            event_seq=event_seq,
-            event_type=envelope.event,
+            event_seq=message.seq,
+            event_type=message.type,
             attempt=attempt,
             at=iso_z(at),
             status_code=status,
@@ -229,8 +254,10 @@ class Dispatcher:
     async def send_once(
         self, webhook: WebhookRecord, envelope: Envelope, event_seq: int, kind: DeliveryKind
     ) -> Attempt:
+        body = json.dumps(envelope.body(), separators=(",", ":"))
+        message = _Message(envelope.id, envelope.event, body, event_seq)
         async with self._client(webhook) as client:
-            attempt = await self._attempt(webhook, client, envelope, event_seq, 1, kind)
+            attempt = await self._attempt(webhook, client, message, 1, kind)
         await self._store.record_attempt(webhook.seq, attempt)
         return attempt
 

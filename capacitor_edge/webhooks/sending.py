@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import httpx
 import trio
 
 from capacitor_edge import __version__
-from capacitor_edge.domain.webhooks import Envelope
 from capacitor_edge.webhooks.signing import signed_headers
 
 #: Kept in the delivery log: enough to tell what went wrong, never a whole page of HTML.
@@ -20,19 +18,19 @@ async def post(
     client: httpx.AsyncClient,
     url: str,
     secret: str,
-    envelope: Envelope,
+    message_id: str,
+    body: str,
     at: datetime,
     timeout_s: float,
 ) -> tuple[int | None, int, str | None]:
-    """POST ``envelope``; (HTTP status or None, duration in ms, error or None).
+    """POST ``body`` (a JSON envelope); (HTTP status or None, duration in ms, error or None).
 
     The error text names the failure, never a header: the signature and secret stay out of
     the log and the delivery log."""
-    body = json.dumps(envelope.body(), separators=(",", ":"))
     headers = {
         "content-type": "application/json",
         "user-agent": f"capacitor-edge/{__version__}",
-        **signed_headers(secret, envelope.id, at, body),
+        **signed_headers(secret, message_id, at, body),
     }
     started = trio.current_time()
     status: int | None = None
