@@ -12,12 +12,16 @@ from capacitor_edge.api import event_models as m
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.auth import principal
 from capacitor_edge.domain.errors import Invalid
+from capacitor_edge.domain.event_feed import EventFeed
 from capacitor_edge.domain.events import Event, Events, parse_types
 
 #: Events read from the journal per query of a stream.
 STREAM_BATCH = 500
 #: A comment line this often keeps proxies and clients from closing an idle stream.
 KEEPALIVE_S = 15.0
+#: Live readers read on a shared tick this often (domain/event_feed.py): under load each reads
+#: and sends many events at a time, and readers at the same place share one read.
+TICK_S = 0.05
 
 
 def present(event: Event) -> dict[str, Any]:
@@ -50,6 +54,7 @@ def _last_event_id() -> int | None:
 
 def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Blueprint:
     bp = Blueprint("events", __name__)
+    feed = EventFeed(events, TICK_S, STREAM_BATCH)
 
     @bp.get("/events")
     @document_response(m.EventList)
@@ -84,25 +89,24 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
         cursor = events.head if start is None else start
 
         async def stream() -> AsyncIterator[bytes]:
-            position = cursor
+            position, upto = cursor, events.head
             # Sent at once, so the client knows the stream is open before any event comes.
             yield b": stream open\n\n"
             while not events.stopping.is_set():
-                seen = events.head
-                batch = await events.page_json(org_id, position, STREAM_BATCH, types, charge_box_id)
+                batch = await feed.read(org_id, position, upto, types, charge_box_id)
                 if batch:
-                    # One write for the whole batch: readers keep up with chargers by reading
-                    # more per wake-up, not by waking more often.
+                    # One write per batch: under load a reader sends many events at a time.
                     yield b"".join(sse_frame(*event) for event in batch)
                     position = batch[-1][0]
                 if len(batch) == STREAM_BATCH:
                     continue
-                # Every event up to `seen` was read: none left for this reader there.
-                position = max(position, seen)
-                if batch:
-                    continue
+                # Every event up to `upto` was read: none left for this reader there.
+                position = max(position, upto)
                 if not await events.wait_live(position, keepalive_s):
                     yield b": keep-alive\n\n"
+                    upto = events.head
+                elif not events.stopping.is_set():
+                    upto = await feed.next_tick_head()
 
         response = await make_response(
             stream(),

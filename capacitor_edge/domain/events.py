@@ -73,10 +73,11 @@ class Events:
         charge_box_id: str | None = None,
         *,
         webhook_body: bool = False,
+        upto: int | None = None,
     ) -> list[tuple[int, str, str]]:
         """(seq, type, JSON) per event: as the API shows it, or as a webhook body."""
         shape = WEBHOOK_JSON if webhook_body else API_JSON
-        return await self._store.serialised(shape, org_id, after, limit, types, charge_box_id)
+        return await self._store.serialised(shape, org_id, after, limit, types, charge_box_id, upto)
 
     async def find(self, org_id: str, seq: int) -> Event | None:
         return await self._store.find(org_id, seq)

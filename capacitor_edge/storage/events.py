@@ -96,10 +96,17 @@ def _event(row: sqlite3.Row) -> Event:
 
 
 def _where(
-    org_id: str, after: int, types: Sequence[str], charge_box_id: str | None
+    org_id: str,
+    after: int,
+    types: Sequence[str],
+    charge_box_id: str | None,
+    upto: int | None = None,
 ) -> tuple[str, list[object]]:
     where = "org_id = ? AND seq > ?"
     params: list[object] = [org_id, after]
+    if upto is not None:
+        where += " AND seq <= ?"
+        params.append(upto)
     if types:
         where += f" AND type IN ({', '.join('?' * len(types))})"
         params.extend(types)
@@ -144,11 +151,12 @@ def read_serialised(
     limit: int,
     types: Sequence[str] = (),
     charge_box_id: str | None = None,
+    upto: int | None = None,
 ) -> list[tuple[int, str, str]]:
-    """Like :func:`read_events`, but each event as (seq, type, JSON text in ``shape``): the
-    JSON is built by SQLite on the reader's thread, so the stream and the webhook workers
-    (every event, to every reader) cost the event loop no parsing or encoding."""
-    where, params = _where(org_id, after, types, charge_box_id)
+    """Like :func:`read_events` (up to seq ``upto`` if given), but each event as (seq, type,
+    JSON text in ``shape``): the JSON is built by SQLite, so the stream and the webhook
+    workers (every event, to every reader) cost the event loop no parsing or encoding."""
+    where, params = _where(org_id, after, types, charge_box_id, upto)
     rows = conn.execute(
         f"SELECT seq, type, {shape} FROM events WHERE {where} ORDER BY seq LIMIT ?",
         [*params, limit],
@@ -222,9 +230,10 @@ class EventStore:
         limit: int,
         types: Sequence[str] = (),
         charge_box_id: str | None = None,
+        upto: int | None = None,
     ) -> list[tuple[int, str, str]]:
         return await self._db.read(
-            lambda c: read_serialised(c, shape, org_id, after, limit, types, charge_box_id)
+            lambda c: read_serialised(c, shape, org_id, after, limit, types, charge_box_id, upto)
         )
 
     async def append(

@@ -17,9 +17,9 @@ import ssl
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import trio
 
+from capacitor_edge import __version__
 from capacitor_edge.clock import Clock, SystemClock, iso_z
 from capacitor_edge.domain.errors import StorageFailure
 from capacitor_edge.domain.events import Events
@@ -31,6 +31,7 @@ from capacitor_edge.domain.webhooks import (
     subscribed,
 )
 from capacitor_edge.storage.webhooks import DeliveryKind, WebhookState
+from capacitor_edge.webhooks.client import Connection
 from capacitor_edge.webhooks.sending import post
 
 #: Events read from the journal per query.
@@ -153,35 +154,41 @@ class Dispatcher:
                 webhook = found
 
     async def _work(self, webhook: WebhookRecord) -> None:
+        client = self._client(webhook)
+        try:
+            await self._deliver_all(webhook, client)
+        finally:
+            await client.aclose()
+
+    async def _deliver_all(self, webhook: WebhookRecord, client: Connection) -> None:
         cursor = persisted = webhook.cursor
         state: WebhookState = webhook.state
         last_persist = trio.current_time()
         types = subscribed(webhook)
-        async with self._client(webhook) as client:
-            while True:
-                seen_head = self._events.head
-                batch = await self._events.page_json(
-                    webhook.org_id, cursor, BATCH, types, webhook_body=True
-                )
-                for event in batch:
-                    state = await self._deliver(webhook, client, *event, state)
-                    cursor = persisted = event[0]
-                if len(batch) == BATCH:
-                    continue
-                # The read saw every event up to seen_head: none left for this webhook there.
-                cursor = max(cursor, seen_head)
-                if batch:
-                    continue
-                if cursor > persisted and trio.current_time() - last_persist >= SKIP_PERSIST_S:
-                    await self._store.advance_cursor(webhook.seq, cursor)
-                    persisted, last_persist = cursor, trio.current_time()
-                with trio.move_on_after(SKIP_PERSIST_S):
-                    await self._events.wait_beyond(cursor)
+        while True:
+            seen_head = self._events.head
+            batch = await self._events.page_json(
+                webhook.org_id, cursor, BATCH, types, webhook_body=True
+            )
+            for event in batch:
+                state = await self._deliver(webhook, client, *event, state)
+                cursor = persisted = event[0]
+            if len(batch) == BATCH:
+                continue
+            # The read saw every event up to seen_head: none left for this webhook there.
+            cursor = max(cursor, seen_head)
+            if batch:
+                continue
+            if cursor > persisted and trio.current_time() - last_persist >= SKIP_PERSIST_S:
+                await self._store.advance_cursor(webhook.seq, cursor)
+                persisted, last_persist = cursor, trio.current_time()
+            with trio.move_on_after(SKIP_PERSIST_S):
+                await self._events.wait_beyond(cursor)
 
     async def _deliver(
         self,
         webhook: WebhookRecord,
-        client: httpx.AsyncClient,
+        client: Connection,
         seq: int,
         type_: str,
         body: str,
@@ -224,7 +231,7 @@ class Dispatcher:
     async def _attempt(
         self,
         webhook: WebhookRecord,
-        client: httpx.AsyncClient,
+        client: Connection,
         message: _Message,
         attempt: int,
         kind: DeliveryKind = "delivery",
@@ -233,7 +240,6 @@ class Dispatcher:
         signed_at = self._policy.signing_clock.now()
         status, duration_ms, error = await post(
             client,
-            webhook.url,
             webhook.secret,
             message.id,
             message.body,
@@ -256,21 +262,20 @@ class Dispatcher:
     ) -> Attempt:
         body = json.dumps(envelope.body(), separators=(",", ":"))
         message = _Message(envelope.id, envelope.event, body, event_seq)
-        async with self._client(webhook) as client:
+        client = self._client(webhook)
+        try:
             attempt = await self._attempt(webhook, client, message, 1, kind)
+        finally:
+            await client.aclose()
         await self._store.record_attempt(webhook.seq, attempt)
         return attempt
 
-    def _client(self, webhook: WebhookRecord) -> httpx.AsyncClient:
+    def _client(self, webhook: WebhookRecord) -> Connection:
         # TLS verified by default against the system's CAs; with trustSiteCa, the site CA of
         # the certificate kit too (receivers on the LAN with a kit-issued certificate).
         context = ssl.create_default_context()
         site_ca = self._policy.site_ca_file
         if webhook.trust_site_ca and site_ca is not None and site_ca.exists():
             context.load_verify_locations(cafile=str(site_ca))
-        return httpx.AsyncClient(
-            verify=context,
-            timeout=self._policy.timeout_s,
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: receivers are named exactly
-        )
+        # No redirects followed, no proxy from the environment: receivers are named exactly.
+        return Connection(webhook.url, context, f"capacitor-edge/{__version__}")
