@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import httpx
 import pytest
 import trio
 
+from capacitor_edge.app.certs import SiteFiles, init_site
 from capacitor_edge.storage.events import EVENT_TYPES
 from tests.conftest import Appliance, make_settings, start_appliance, stop_appliance
 from tests.support.charger_process import ChargerProcess
@@ -277,3 +279,35 @@ async def test_a_webhook_that_keeps_failing_is_disabled_and_re_enabled_by_patch(
         statuses = [r["status"] for r in receiver.requests]
         assert statuses == [500, 500, 500, 500, 500, 200]
         assert len({r["body"]["id"] for r in receiver.requests}) == 1
+
+
+async def test_tls_is_verified_and_the_site_ca_is_trusted_only_when_asked(
+    nursery: trio.Nursery, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path)
+    # The installer's certificate kit: a site CA and a server certificate for 127.0.0.1.
+    init_site(settings.data_dir, ["localhost"], ["127.0.0.1"], now=datetime.now(UTC))
+    kit = SiteFiles.under(settings.data_dir)
+    appliance = await start_appliance(nursery, settings)
+    try:
+        with trio.fail_after(TIMEOUT_S):
+            async with (
+                Receiver.start(tls=(kit.server_cert, kit.server_key)) as receiver,
+                appliance.client() as api,
+            ):
+                assert receiver.url.startswith("https://")
+                answers = {}
+                for trust in (False, True):
+                    made = await api.post(
+                        "/api/v1/webhooks",
+                        json={"url": receiver.url, "events": ["*"], "trustSiteCa": trust},
+                    )
+                    assert made.json()["trustSiteCa"] is trust
+                    tested = await api.post(f"/api/v1/webhooks/{made.json()['id']}/test")
+                    answers[trust] = tested.json()
+        assert answers[False]["success"] is False
+        assert "CERTIFICATE_VERIFY_FAILED" in answers[False]["error"]
+        assert (answers[True]["success"], answers[True]["statusCode"]) == (True, 200)
+        assert [r["body"]["event"] for r in receiver.requests] == ["webhook.test"]
+    finally:
+        await stop_appliance(appliance)

@@ -54,7 +54,9 @@ def _last_event_id() -> int | None:
 
 def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Blueprint:
     bp = Blueprint("events", __name__)
-    feed = EventFeed(events, TICK_S, STREAM_BATCH)
+    feed = EventFeed(
+        events, TICK_S, STREAM_BATCH, lambda rows: b"".join(sse_frame(*row) for row in rows)
+    )
 
     @bp.get("/events")
     @document_response(m.EventList)
@@ -93,12 +95,12 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
             # Sent at once, so the client knows the stream is open before any event comes.
             yield b": stream open\n\n"
             while not events.stopping.is_set():
-                batch = await feed.read(org_id, position, upto, types, charge_box_id)
-                if batch:
+                page = await feed.read(org_id, position, upto, types, charge_box_id)
+                if page.count:
                     # One write per batch: under load a reader sends many events at a time.
-                    yield b"".join(sse_frame(*event) for event in batch)
-                    position = batch[-1][0]
-                if len(batch) == STREAM_BATCH:
+                    yield page.rendered
+                    position = page.last_seq
+                if page.count == STREAM_BATCH:
                     continue
                 # Every event up to `upto` was read: none left for this reader there.
                 position = max(position, upto)

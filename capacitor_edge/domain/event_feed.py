@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import trio
@@ -23,15 +23,31 @@ MAX_SHARED = 256
 Rows = list[tuple[int, str, str]]
 
 
+@dataclass(frozen=True)
+class Page:
+    """One read, as every reader that asked sends it."""
+
+    count: int
+    last_seq: int
+    rendered: bytes
+
+
 @dataclass
 class _Shared:
     done: trio.Event = field(default_factory=trio.Event)
-    rows: Rows | None = None
+    page: Page | None = None
 
 
 class EventFeed:
-    def __init__(self, events: Events, interval_s: float, batch: int) -> None:
+    def __init__(
+        self,
+        events: Events,
+        interval_s: float,
+        batch: int,
+        render: Callable[[Rows], bytes],
+    ) -> None:
         self._events = events
+        self._render = render
         self._interval_s = interval_s
         self._batch = batch
         self._heads: OrderedDict[float, int] = OrderedDict()
@@ -53,24 +69,26 @@ class EventFeed:
         upto: int,
         types: Sequence[str],
         charge_box_id: str | None,
-    ) -> Rows:
-        """Up to ``batch`` events after ``after`` and up to ``upto``, as the API shows them;
-        one read of the journal for every reader asking the same."""
+    ) -> Page:
+        """Up to ``batch`` events after ``after`` and up to ``upto``, rendered; one read of the
+        journal (and one rendering) for every reader asking the same."""
         key = (org_id, after, upto, tuple(types), charge_box_id)
         shared = self._reads.get(key)
         if shared is not None:
             await shared.done.wait()
-            if shared.rows is not None:
-                return shared.rows
+            if shared.page is not None:
+                return shared.page
         shared = self._reads[key] = _Shared()
         while len(self._reads) > MAX_SHARED:
             self._reads.popitem(last=False)
         try:
-            shared.rows = await self._events.page_json(
+            rows = await self._events.page_json(
                 org_id, after, self._batch, types, charge_box_id, upto=upto
             )
+            last = rows[-1][0] if rows else after
+            shared.page = Page(len(rows), last, self._render(rows) if rows else b"")
         finally:
             shared.done.set()
-            if shared.rows is None:  # failed or cancelled: the others read for themselves
+            if shared.page is None:  # failed or cancelled: the others read for themselves
                 self._reads.pop(key, None)
-        return shared.rows
+        return shared.page

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import ssl
 import subprocess
 import sys
 import threading
@@ -30,7 +31,9 @@ JsonDict = dict[str, Any]
 # -- the receiver process ------------------------------------------------------------------
 
 
-def _serve(script: list[int], delay_s: float, secret: str | None) -> None:
+def _serve(
+    script: list[int], delay_s: float, secret: str | None, tls: tuple[str, str] | None = None
+) -> None:
     from standardwebhooks import Webhook
 
     lock = threading.Lock()
@@ -73,6 +76,10 @@ def _serve(script: list[int], delay_s: float, secret: str | None) -> None:
             pass  # stdout is the test's channel
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     print(json.dumps({"listening": server.server_address[1]}), flush=True)
     server.serve_forever()
 
@@ -82,23 +89,26 @@ def main() -> None:
     parser.add_argument("--script", default="200")
     parser.add_argument("--delay-s", type=float, default=0.0)
     parser.add_argument("--secret")
+    parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"), help="serve https")
     args = parser.parse_args()
-    _serve([int(s) for s in args.script.split(",")], args.delay_s, args.secret)
+    tls = None if args.tls is None else (args.tls[0], args.tls[1])
+    _serve([int(s) for s in args.script.split(",")], args.delay_s, args.secret, tls)
 
 
 # -- the test's side -------------------------------------------------------------------------
 
 
 class Receiver:
-    def __init__(self, process: trio.Process) -> None:
+    def __init__(self, process: trio.Process, scheme: str = "http") -> None:
         self.process = process
+        self.scheme = scheme
         self.port = 0
         self.requests: list[JsonDict] = []
         self._arrived = trio.Event()
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/hook"
+        return f"{self.scheme}://127.0.0.1:{self.port}/hook"
 
     async def _read(self) -> None:
         assert self.process.stdout is not None
@@ -128,13 +138,20 @@ class Receiver:
     @classmethod
     @asynccontextmanager
     async def start(
-        cls, script: str = "200", *, delay_s: float = 0.0, secret: str | None = None
+        cls,
+        script: str = "200",
+        *,
+        delay_s: float = 0.0,
+        secret: str | None = None,
+        tls: tuple[Path, Path] | None = None,
     ) -> AsyncIterator[Receiver]:
         argv = [sys.executable, str(Path(__file__)), "--script", script, "--delay-s", str(delay_s)]
         if secret is not None:
             argv += ["--secret", secret]
+        if tls is not None:
+            argv += ["--tls", str(tls[0]), str(tls[1])]
         process = await trio.lowlevel.open_process(argv, stdout=subprocess.PIPE)
-        receiver = cls(process)
+        receiver = cls(process, "http" if tls is None else "https")
         try:
             async with trio.open_nursery() as nursery:
                 nursery.start_soon(receiver._read)
