@@ -179,6 +179,15 @@ async def test_a_receiver_failing_three_times_gets_the_event_on_the_fourth_attem
             await receiver.wait_until(lambda requests: len(requests) == 5)
             log = (await api.get(f"/api/v1/webhooks/{hook['id']}/deliveries")).json()
             got = await api.get(f"/api/v1/webhooks/{hook['id']}")
+            first_attempt = log["deliveries"][-1]
+            again = await api.post(
+                f"/api/v1/webhooks/{hook['id']}/deliveries/{first_attempt['id']}/redeliver"
+            )
+            assert (again.json()["success"], again.json()["statusCode"]) == (True, 200)
+            await receiver.wait_until(lambda requests: len(requests) == 6)
+            assert receiver.requests[5]["body"] == receiver.requests[0]["body"]
+            newest = (await api.get(f"/api/v1/webhooks/{hook['id']}/deliveries?limit=1")).json()
+            assert newest["deliveries"][0]["kind"] == "redelivery"
         first_four = receiver.requests[:4]
         assert [r["status"] for r in first_four] == [500, 500, 500, 200]
         assert len({r["body"]["id"] for r in first_four}) == 1  # the same event, again
