@@ -6,6 +6,7 @@ tests/ocpp/test_interop_commands.py, here they answer 503 (no charger connected)
 
 from __future__ import annotations
 
+import httpx
 import trio
 
 from tests.conftest import Appliance
@@ -39,6 +40,25 @@ CHARGING_PROFILE = {
         },
     },
 }
+
+
+async def walk_events_and_webhooks(client: httpx.AsyncClient) -> None:
+    # Port 9 (discard) on loopback: nothing listens, so a delivery fails at once.
+    hook = (
+        await client.post("/api/v1/webhooks", json={"url": "http://127.0.0.1:9/", "events": ["*"]})
+    ).json()
+    await client.post("/api/v1/webhooks", json={"url": "ftp://x", "events": ["*"]})  # 400
+    hooks = f"/api/v1/webhooks/{hook['id']}"
+    await client.get("/api/v1/webhooks")
+    await client.get(hooks)
+    await client.get("/api/v1/webhooks/wh_nope")  # 404
+    await client.patch(hooks, json={"active": False})
+    await client.post(f"{hooks}/test")
+    deliveries = (await client.get(f"{hooks}/deliveries")).json()["deliveries"]
+    await client.post(f"{hooks}/deliveries/{deliveries[0]['id']}/redeliver")  # 400: a test
+    await client.delete(hooks)
+    await client.get("/api/v1/events?after=0&limit=5")
+    await client.get("/api/v1/events/stream?types=nope")  # 400 (a 200 is a stream: test_events)
 
 
 async def test_every_route_sends_the_documented_body(appliance: Appliance) -> None:
@@ -109,6 +129,7 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             for method in ("PUT", "POST"):
                 await client.request(method, "/files/diagnostics/bad-token/", content=b"x")
                 await client.request(method, "/files/diagnostics/bad-token/a.txt", content=b"x")
+            await walk_events_and_webhooks(client)
             await client.delete(CP)
             async with appliance.client(key="wrong") as stranger:
                 stranger.event_hooks["response"] = client.event_hooks["response"]

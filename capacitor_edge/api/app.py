@@ -22,6 +22,7 @@ from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.contract import DUMP_OPTIONS, returns
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
+from capacitor_edge.api.events import events_blueprint
 from capacitor_edge.api.files import charger_files_blueprint, files_blueprint, is_upload_path
 from capacitor_edge.api.id_tags import id_tags_blueprint
 from capacitor_edge.api.key_check import require_api_key
@@ -34,6 +35,7 @@ from capacitor_edge.api.transactions import (
     TransactionIdConverter,
     transactions_blueprint,
 )
+from capacitor_edge.api.webhooks import webhooks_blueprint
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.health import StorageHealth
 from capacitor_edge.domain.services import Services
@@ -127,6 +129,8 @@ def create_app(
         ),
         files_blueprint(services.files, services.settings),
         charging_profiles_blueprint(services.smart_charging),
+        events_blueprint(services.events),
+        webhooks_blueprint(services.webhooks),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

@@ -10,6 +10,7 @@ from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.id_tags import IdTags
@@ -20,17 +21,20 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.charging_profiles import ChargingProfileStore
 from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.events import EventStore
 from capacitor_edge.storage.files import FileArea, FileStore
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.webhooks import WebhookStore
 
 
 def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
@@ -43,6 +47,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
     id_tag_store = IdTagStore(db)
     remote_starts = RemoteStarts()
     audit = CommandStore(db)
+    event_store = EventStore(db)
     smart_charging = SmartCharging(
         live,
         charger_store,
@@ -107,4 +112,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         charger_auth=charger_auth,
         certificates=CertificateWatch.for_settings(settings),
         smart_charging=smart_charging,
+        events=Events(
+            event_store, clock, settings.event_retention_days, settings.event_retention_rows
+        ),
+        webhooks=Webhooks(WebhookStore(db), event_store, clock),
     )

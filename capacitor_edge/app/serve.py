@@ -23,6 +23,7 @@ from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
 from capacitor_edge.app.addresses import address_warnings
+from capacitor_edge.app.certs import SiteFiles
 from capacitor_edge.app.compose import build_services
 from capacitor_edge.app.heap import release_memory
 from capacitor_edge.app.limits import raise_open_files_limit
@@ -35,6 +36,7 @@ from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.ports import CannotListen
 from capacitor_edge.transport.server import serve_ocpp
+from capacitor_edge.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 
 log = logging.getLogger("capacitor_edge")
 
@@ -210,8 +212,12 @@ async def serve(
             for warning in services.certificates.warnings(services.clock.now()):
                 log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
             app = create_app(services, ready, db.health)
+            deliveries = trio.CancelScope()
             async with trio.open_nursery() as front:
                 await front.start(services.smart_charging.run, shutdown)
+                # Webhook deliveries start with the journal as it is: what was committed but
+                # not delivered before a crash goes out now.
+                await front.start(_deliver_webhooks, services, deliveries)
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
                     partial(serve_ocpp, release_memory=release_memory),
@@ -230,6 +236,9 @@ async def serve(
                 await shutdown.wait()
                 log.info("shutting down")
                 systemd.stopping()
+                # Live event streams end now; deliveries stop (their cursors are durable).
+                services.events.stopping.set()
+                deliveries.cancel()
         finally:
             with trio.CancelScope(shield=True):
                 await db.close()
@@ -237,6 +246,27 @@ async def serve(
             reporting.cancel()
             systemd.close()
     log.info("stopped")
+
+
+async def _deliver_webhooks(
+    services: Services,
+    scope: trio.CancelScope,
+    *,
+    task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """The webhook workers and the journal's retention, until ``scope`` is cancelled."""
+    settings = services.settings
+    policy = DeliveryPolicy(
+        timeout_s=settings.webhook_timeout_s,
+        retry_schedule_s=settings.webhook_retry_schedule_s,
+        site_ca_file=SiteFiles.under(settings.data_dir).ca_cert,
+    )
+    dispatcher = Dispatcher(services.webhooks, services.events, services.clock, policy)
+    with scope:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(dispatcher.run)
+            nursery.start_soon(services.events.prune_periodically)
+            task_status.started()
 
 
 class WatchdogPolicy:

@@ -139,7 +139,9 @@ class ChargerMessages:
         nothing yet, and its first message's own write commits after this one."""
         self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
 
-    async def disconnected(self, charger: ChargerIdentity) -> None:
+    async def disconnected(
+        self, charger: ChargerIdentity, close_code: int | None = None, close_reason: str = ""
+    ) -> None:
         last_seen = charger.connection.last_seen
         if last_seen is not None:
             # Messages other than Heartbeat and BootNotification only touched the in-memory
@@ -147,7 +149,9 @@ class ChargerMessages:
             self._chargers.note_heartbeat(charger.charger_seq, iso_z(last_seen))
         # A full disk is logged once, by storage, not once per charger that leaves.
         with suppress(StorageFailure):
-            await self._chargers.set_online(charger.charger_seq, False, iso_z(self._clock.now()))
+            await self._chargers.set_online(
+                charger.charger_seq, False, iso_z(self._clock.now()), close_code, close_reason
+            )
 
     def seen(self, charger: ChargerIdentity) -> None:
         """A message arrived from ``charger`` (called before its answer is built, so a REST read

@@ -74,8 +74,9 @@ class Chargers:
         self._auth = auth or ChargerAuth(store, failures_per_min=10, tls=False, client_ca=False)
 
     async def mark_all_offline(self) -> None:
-        """At start-up: whatever the last run left behind, no charger is connected yet."""
-        await self._store.mark_all_offline()
+        """At start-up: whatever the last run left behind, no charger is connected yet (those
+        it left online get their ``charger.disconnected``)."""
+        await self._store.mark_all_offline(iso_z(self._clock.now()))
 
     def connection_url(self, charge_box_id: str) -> str:
         # Percent-encode so ids with characters such as ':' or '%' still make a valid URL; the

@@ -155,6 +155,7 @@ class Files:
         """The file behind a charger's download URL; any mismatch is plain NotFound."""
         missing = NotFound("No such file")
         record = await self._store.find_firmware(firmware_id)
+        # As bytes: compare_digest refuses str with non-ASCII characters (a 500 before).
         if record is None or not secrets.compare_digest(record.token.encode(), token.encode()):
             raise missing
         try:

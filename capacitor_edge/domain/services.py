@@ -13,6 +13,7 @@ from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
@@ -20,6 +21,7 @@ from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.settings import Settings
 
@@ -41,3 +43,5 @@ class Services:
     charger_auth: ChargerAuth
     certificates: CertificateWatch
     smart_charging: SmartCharging
+    events: Events
+    webhooks: Webhooks

@@ -19,6 +19,15 @@ ENV_PREFIX = "CAPACITOR_EDGE_"
 CONFIG_ENV = ENV_PREFIX + "CONFIG"
 
 
+def _number(item: object) -> float:
+    if isinstance(item, bool) or not isinstance(item, int | float | str):
+        raise ValueError("must be a list of numbers")
+    number = float(item)
+    if not math.isfinite(number):
+        raise ValueError("must be finite numbers")
+    return number
+
+
 FIELDS: dict[str, dataclasses.Field[Any]] = {f.name: f for f in dataclasses.fields(Settings)}
 
 
@@ -46,6 +55,11 @@ def _convert(name: str, value: Any, source: str) -> Any:
             converted = float(value)
             if not math.isfinite(converted):
                 raise ValueError("must be a finite number")
+        elif kind == "tuple[float, ...]":
+            items = value.split(",") if isinstance(value, str) else value
+            if not isinstance(items, list) or isinstance(items, bool):
+                raise ValueError("must be a list of numbers")
+            converted = tuple(_number(item) for item in items)
         elif kind == "str":
             if not isinstance(value, str):
                 raise ValueError("must be a string")

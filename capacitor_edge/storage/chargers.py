@@ -12,6 +12,7 @@ from capacitor_edge.storage.connector_status import (
     status_history,
 )
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.events import append_charger_event, append_event
 
 # Re-exported: the domain and the API name it from here.
 __all__ = ["BootInfo", "ChargerRecord", "ChargerStore", "ConnectorStatus", "DuplicateChargeBoxId"]
@@ -118,6 +119,8 @@ def insert_charger(
     row = conn.execute(
         f"SELECT {_CHARGER_COLUMNS} FROM chargers WHERE seq = ?", (cursor.lastrowid,)
     ).fetchone()
+    data = {"chargeBoxId": charge_box_id, "id": charger_id, "name": name, "location": location}
+    append_event(conn, org_id, "charger.registered", now, data, charge_box_id)
     return _charger(row)
 
 
@@ -182,21 +185,39 @@ def delete_charger(conn: sqlite3.Connection, org_id: str, charge_box_id: str, no
         " WHERE charge_box_id = ? AND org_id = ? AND deleted_at IS NULL",
         (now, charge_box_id, org_id),
     )
-    return cursor.rowcount == 1
+    if cursor.rowcount != 1:
+        return False
+    append_event(
+        conn, org_id, "charger.deleted", now, {"chargeBoxId": charge_box_id}, charge_box_id
+    )
+    return True
 
 
-def mark_all_offline(conn: sqlite3.Connection) -> None:
-    """At start-up no charger is connected yet, whatever the last run left behind."""
-    conn.execute("UPDATE chargers SET is_online = 0 WHERE is_online = 1")
+def mark_all_offline(conn: sqlite3.Connection, now: str) -> None:
+    """At start-up no charger is connected yet, whatever the last run left behind: those the
+    last run saw online get their ``charger.disconnected`` (the run ended without one)."""
+    online = conn.execute("SELECT seq FROM chargers WHERE is_online = 1").fetchall()
+    for (seq,) in online:
+        set_online(conn, seq, False, now, None, "central system restarted")
 
 
-def set_online(conn: sqlite3.Connection, charger_seq: int, online: bool, now: str) -> None:
+def set_online(
+    conn: sqlite3.Connection,
+    charger_seq: int,
+    online: bool,
+    now: str,
+    close_code: int | None = None,
+    close_reason: str | None = None,
+) -> None:
     if online:
         conn.execute(
             "UPDATE chargers SET is_online = 1, connected_at = ? WHERE seq = ?", (now, charger_seq)
         )
+        append_charger_event(conn, charger_seq, "charger.connected", now, {})
     else:
         conn.execute("UPDATE chargers SET is_online = 0 WHERE seq = ?", (charger_seq,))
+        data = {"closeCode": close_code, "closeReason": close_reason}
+        append_charger_event(conn, charger_seq, "charger.disconnected", now, data)
 
 
 def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now: str) -> None:
@@ -219,6 +240,17 @@ def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now:
             charger_seq,
         ),
     )
+    identity = {
+        "chargePointVendor": boot.vendor,
+        "chargePointModel": boot.model,
+        "chargePointSerialNumber": boot.serial_number,
+        "firmwareVersion": boot.firmware_version,
+        "iccid": boot.iccid,
+        "imsi": boot.imsi,
+        "meterType": boot.meter_type,
+        "meterSerialNumber": boot.meter_serial_number,
+    }
+    append_charger_event(conn, charger_seq, "charger.boot", now, identity)
 
 
 def record_firmware_status(
@@ -337,11 +369,20 @@ class ChargerStore:
     async def delete(self, org_id: str, charge_box_id: str, now: str) -> bool:
         return await self._db.write(lambda c: delete_charger(c, org_id, charge_box_id, now))
 
-    async def mark_all_offline(self) -> None:
-        await self._db.write(mark_all_offline)
+    async def mark_all_offline(self, now: str) -> None:
+        await self._db.write(lambda c: mark_all_offline(c, now))
 
-    async def set_online(self, charger_seq: int, online: bool, now: str) -> None:
-        await self._db.write(lambda c: set_online(c, charger_seq, online, now))
+    async def set_online(
+        self,
+        charger_seq: int,
+        online: bool,
+        now: str,
+        close_code: int | None = None,
+        close_reason: str | None = None,
+    ) -> None:
+        await self._db.write(
+            lambda c: set_online(c, charger_seq, online, now, close_code, close_reason)
+        )
 
     def note_online(self, charger_seq: int, now: str) -> None:
         """Queue "online since ``now``" for the next commit without waiting for it: a write

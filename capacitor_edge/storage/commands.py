@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.events import append_charger_event
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,16 @@ def insert_command(conn: sqlite3.Connection, charger_seq: int, record: CommandRe
             record.finished_at,
         ),
     )
+    # In the same transaction as the audit record: every command sent has its event.
+    data = {
+        "action": record.action,
+        "outcome": record.outcome,
+        "response": record.response,
+        "errorCode": record.error_code,
+        "errorDescription": record.error_description,
+        "requestedAt": record.requested_at,
+    }
+    append_charger_event(conn, charger_seq, "command.completed", record.finished_at, data)
 
 
 def page_commands(

@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from capacitor_edge.storage.events import append_charger_event
+
 
 @dataclass(frozen=True)
 class ConnectorStatus:
@@ -75,6 +77,11 @@ def record_status(
         status.vendor_error_code,
         status.timestamp,
     )
+    previous = conn.execute(
+        "SELECT status, error_code, info, vendor_id, vendor_error_code FROM connector_status"
+        " WHERE charger_seq = ? AND connector_id = ?",
+        (charger_seq, status.connector_id),
+    ).fetchone()
     conn.execute(
         "INSERT INTO status_notifications (charger_seq, connector_id, status, error_code, info,"
         " vendor_id, vendor_error_code, timestamp, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -82,7 +89,7 @@ def record_status(
     )
     if ordered_at is not None:
         values = (*values[:-1], ordered_at)
-    conn.execute(
+    upsert = conn.execute(
         "INSERT INTO connector_status (charger_seq, connector_id, status, error_code, info,"
         " vendor_id, vendor_error_code, timestamp) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (charger_seq, connector_id) DO UPDATE SET status = excluded.status,"
@@ -91,3 +98,17 @@ def record_status(
         " WHERE excluded.timestamp >= connector_status.timestamp",
         values,
     )
+    # An event when the connector's current state really changed: not for a replayed older
+    # notification (not current), nor for the same state reported again.
+    if upsert.rowcount == 1 and (previous is None or tuple(previous) != values[2:7]):
+        data = {
+            "connectorId": status.connector_id,
+            "status": status.status,
+            "previousStatus": None if previous is None else previous[0],
+            "errorCode": status.error_code,
+            "info": status.info,
+            "vendorId": status.vendor_id,
+            "vendorErrorCode": status.vendor_error_code,
+            "timestamp": status.timestamp,
+        }
+        append_charger_event(conn, charger_seq, "connector.status_changed", received_at, data)

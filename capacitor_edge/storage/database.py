@@ -19,6 +19,7 @@ says so, and the reserve (:mod:`capacitor_edge.storage.space`) keeps opening and
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -102,6 +103,11 @@ class Database:
         self._reader_limit = trio.CapacityLimiter(readers)
         self._inline_reader: sqlite3.Connection | None = None
         self.stats = BatchStats()
+        #: The journal's newest committed sequence number (storage/events.py), read on the
+        #: writer thread after each commit; waiters on it are woken, not polling.
+        self.event_head = 0
+        self._committed_head = 0
+        self._events_advanced = trio.Event()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -109,6 +115,7 @@ class Database:
         """Open the writer, migrate, then commit batches until :meth:`close` is called."""
         self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         self._writer = await trio.to_thread.run_sync(self._open_and_migrate)
+        self.event_head = self._committed_head = _journal_head(self._writer)
         await self._check_room()
         task_status.started()
         try:
@@ -147,6 +154,7 @@ class Database:
                     self.health.recovered("a batch of writes was committed")
                 for item in batch:
                     item.done.set()
+                self._wake_event_readers()
             if self._closing and not self._pending:
                 break
 
@@ -170,6 +178,18 @@ class Database:
             await trio.sleep(self._room_check_interval_s)
             if self._reserve.size or not self.health.current.ok:
                 await self._check_room()
+
+    def _wake_event_readers(self) -> None:
+        if self._committed_head > self.event_head:
+            self.event_head = self._committed_head
+            advanced, self._events_advanced = self._events_advanced, trio.Event()
+            advanced.set()
+
+    async def wait_for_events(self, after: int) -> None:
+        """Return once the journal holds an event newer than ``after`` (woken by the commit
+        that writes it: many readers cost the writer one ``Event.set`` per batch)."""
+        while self.event_head <= after:
+            await self._events_advanced.wait()
 
     async def close(self) -> None:
         """Commit everything already submitted, then stop the writer."""
@@ -288,6 +308,10 @@ class Database:
                 # the batch was committed, so every waiter is told and none acknowledged.
                 for item in batch:
                     item.result, item.error = None, failure
+        # One indexed row per batch (not per write): the wake-up for journal readers. On a
+        # failing disk the next batch tries again.
+        with contextlib.suppress(sqlite3.Error):
+            self._committed_head = _journal_head(conn)
         elapsed = time.perf_counter() - started
         # Histograms are thread-safe; this runs on the writer's worker thread, once per batch.
         metrics.COMMIT_BATCH_WRITES.observe(len(batch))
@@ -365,3 +389,8 @@ class Database:
         finally:
             with self._reader_lock:
                 self._readers.append(conn)
+
+
+def _journal_head(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'events'").fetchone()
+    return 0 if row is None else int(row[0])

@@ -296,6 +296,53 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "event journal and webhooks",
+        """
+        -- The journal (DESIGN.md, "The journal"): one row per state change, written in the same
+        -- transaction as the change. AUTOINCREMENT: a sequence number is never handed out twice,
+        -- also after pruning, so a consumer's cursor always means the same place.
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            org_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            charge_box_id TEXT,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX events_org ON events(org_id, seq);
+        -- cursor: the last event seq delivered (2xx) or skipped as not subscribed; the worker
+        -- delivers what comes after it. state: ok, failing (retrying) or disabled (gave up).
+        CREATE TABLE webhooks (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            org_id TEXT NOT NULL,
+            url TEXT NOT NULL,
+            events TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            trust_site_ca INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'ok' CHECK (state IN ('ok', 'failing', 'disabled')),
+            cursor INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX webhooks_org ON webhooks(org_id, seq);
+        -- Every delivery attempt, for GET /api/v1/webhooks/{id}/deliveries.
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            webhook_seq INTEGER NOT NULL REFERENCES webhooks(seq) ON DELETE CASCADE,
+            event_seq INTEGER NOT NULL,
+            event_type TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            status_code INTEGER,
+            duration_ms INTEGER NOT NULL,
+            error TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('delivery', 'redelivery', 'test'))
+        );
+        CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_seq, id);
+        """,
+    ),
+    (
         "charging profile registry",
         """
         -- Every charging profile the box sent a charger (OCPP 1.6 §3.13): the profile as it

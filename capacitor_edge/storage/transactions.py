@@ -11,6 +11,11 @@ from typing import Literal
 
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.samples import Sample
+from capacitor_edge.storage.transaction_events import (
+    append_started,
+    append_stopped,
+    append_updated,
+)
 from capacitor_edge.storage.transaction_queries import (
     StoredSample,
     TransactionFilter,
@@ -96,6 +101,7 @@ def start_transaction(conn: sqlite3.Connection, new: NewTransaction) -> tuple[in
         ),
     )
     assert cursor.lastrowid is not None
+    append_started(conn, cursor.lastrowid)
     return cursor.lastrowid, True
 
 
@@ -108,6 +114,7 @@ def insert_samples(
     received_at: str,
     *,
     count_orphan: bool = True,
+    journal: bool = True,
 ) -> bool:
     """Store the samples; True if they named a transaction the charger was never given
     (counted on the charger unless ``count_orphan`` is False: an orphan stop counts itself)."""
@@ -164,6 +171,8 @@ def insert_samples(
             " WHERE transaction_id = ? AND (last_meter_at IS NULL OR last_meter_at <= ?)",
             (newest.value_wh, newest.timestamp, transaction_id, newest.timestamp),
         )
+    if journal:  # not for a stop's transactionData: its transaction.stopped says it
+        append_updated(conn, transaction_id, samples, received_at)
     return False
 
 
@@ -232,7 +241,16 @@ def stop_transaction(
         ),
     )
     if samples:
-        insert_samples(conn, charger_seq, row["connector_id"], transaction_id, samples, received_at)
+        insert_samples(
+            conn,
+            charger_seq,
+            row["connector_id"],
+            transaction_id,
+            samples,
+            received_at,
+            journal=False,
+        )
+    append_stopped(conn, [transaction_id], received_at)
     return "stopped"
 
 
@@ -253,6 +271,7 @@ def close_for_reboot(conn: sqlite3.Connection, charger_seq: int, boot_time: str)
         " WHERE charger_seq = ? AND status = 'active'",
         (boot_time, charger_seq),
     )
+    append_stopped(conn, ids, boot_time)
     return ids
 
 

@@ -122,6 +122,15 @@ class ChargerConnection:
     def last_seen(self) -> datetime | None:
         return self._charger.connection.last_seen
 
+    @property
+    def ended(self) -> tuple[int, str]:
+        """The close code and reason the session ended with: the charger's close frame (1006
+        for none), else the ones this side closed with."""
+        peer = self._ws.closed
+        if peer is not None:
+            return peer.code, peer.reason
+        return self._close_code, self._close_reason
+
     def close(self, code: int, reason: str) -> None:
         if self._closed:
             return

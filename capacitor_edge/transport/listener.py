@@ -340,7 +340,7 @@ class OcppListener:
             self.keeper.discard(connection)
             if self._live.detach(connection):
                 with trio.CancelScope(shield=True):
-                    await self._messages.disconnected(charger)
+                    await self._messages.disconnected(charger, *connection.ended)
 
     async def shutdown_sessions(self) -> None:
         """Ask every session to close with 1001 (going away) and give them a moment."""

@@ -1,0 +1,204 @@
+"""The journal's cost on the hot path, and webhook delivery throughput (issue 14).
+
+    python bench/events_bench.py [--chargers 100] [--duration 10] [--repeats 2] [--no-write]
+
+Runs bench/ocpp_load.py's ``status`` scenario (closed-loop durable StatusNotification round
+trips, each one a ``connector.status_changed`` event in the journal) against the real
+``capacitor-edge serve`` pinned to CPU 0, alternating:
+
+- bare: no consumer attached;
+- consumers: 3 webhooks subscribed to every event, POSTing to a local receiver (a threaded
+  stdlib HTTP server in this process, answering 204), and 10 SSE readers of
+  ``/api/v1/events/stream`` (threads of this process, counting events).
+
+Reported: round trips per second (wall) and per server CPU-second, the ratio consumers/bare
+(target: the consumers cost at most 10 %), webhook deliveries per second during the window and
+the drain afterwards (until every webhook has had every event), and SSE events read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+import ocpp_bench
+
+WEBHOOKS = 3
+SSE_READERS = 10
+#: Set from --webhooks / --readers (to split the cost between the two kinds of consumer).
+ATTACH = {"webhooks": WEBHOOKS, "readers": SSE_READERS}
+
+
+class Receiver:
+    """Counts POSTs; answers 204 at once."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive: one connection per webhook worker
+
+            def do_POST(self) -> None:  # the stdlib calls it by this name
+                self.rfile.read(int(self.headers.get("content-length", "0")))
+                self.send_response(204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+                with receiver._lock:
+                    receiver.count += 1
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def read_stream(url: str, key: str, counts: list[int], index: int, stop: threading.Event) -> None:
+    with (
+        httpx.Client(timeout=None) as client,
+        client.stream("GET", f"{url}/api/v1/events/stream", headers={"X-API-Key": key}) as answer,
+    ):
+        # Counted on the bytes (cheap): this process shares a core with the load client.
+        for chunk in answer.iter_raw():
+            counts[index] += chunk.count(b"\nid: ") + chunk.startswith(b"id: ")
+            if stop.is_set():
+                return
+
+
+def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> dict[str, Any]:
+    ids = common.charger_ids(args.chargers)
+    with ocpp_bench.serving("ours", args, template) as server:
+        receiver, stop, counts = Receiver(), threading.Event(), [0] * SSE_READERS
+        key = server.api_key
+        readers: list[threading.Thread] = []
+        # Webhooks get the events committed after they are made.
+        before = ocpp_bench.count_rows(server.data_dir, "SELECT COALESCE(MAX(seq), 0) FROM events")
+        if name == "consumers":
+            with httpx.Client(base_url=server.http_url, headers={"X-API-Key": key}) as api:
+                for _ in range(ATTACH["webhooks"]):
+                    made = api.post("/api/v1/webhooks", json={"url": receiver.url, "events": ["*"]})
+                    assert made.status_code == 201, made.text
+            for index in range(ATTACH["readers"]):
+                reader = threading.Thread(
+                    target=read_stream,
+                    args=(server.http_url, key, counts, index, stop),
+                    daemon=True,
+                )
+                reader.start()
+                readers.append(reader)
+        clients = ocpp_bench.LoadClients(server, ids, "status", args.duration, args, workdir)
+        try:
+            clients.expect("ready", timeout_s=300)
+            delivered0 = receiver.count
+            cpu0 = common.cpu_seconds(server.pid)
+            clients.say("go")
+            done = clients.expect("done", timeout_s=args.duration + 120)
+            cpu = common.cpu_seconds(server.pid) - cpu0
+            in_window = receiver.count - delivered0
+        finally:
+            clients.finish()
+        drain_s = None
+        if name == "consumers":
+            total = ocpp_bench.count_rows(
+                server.data_dir, f"SELECT COUNT(*) FROM events WHERE seq > {before}"
+            )
+            started = time.monotonic()
+            while receiver.count < ATTACH["webhooks"] * total and time.monotonic() - started < 300:
+                time.sleep(0.05)
+            drain_s = time.monotonic() - started
+        stop.set()
+        receiver.server.shutdown()
+    result = {
+        "name": name,
+        "per_second": float(done["per_second"]),
+        "per_cpu_s": done["round_trips"] / cpu if cpu > 0 else 0.0,
+        "p99_ms": done["p99_ms"],
+        "delivered_per_s": in_window / done["seconds"] if name == "consumers" else None,
+        "drain_s": drain_s,
+        "sse_events": sum(counts),
+        "round_trips": done["round_trips"],
+    }
+    print(f"  {name}: {result}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chargers", type=int, default=100)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--client", choices=["sansio", "trio-websocket"], default="sansio")
+    parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
+    parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
+    parser.add_argument("--readers", type=int, default=SSE_READERS)
+    args = parser.parse_args(argv)
+    ATTACH.update(webhooks=args.webhooks, readers=args.readers)
+    args.server_wrapper = None
+    with tempfile.TemporaryDirectory(prefix="capacitor-events-bench-") as tmp:
+        workdir = Path(tmp)
+        template = common.make_template(args.chargers, workdir)
+        results: dict[str, list[dict[str, Any]]] = {"bare": [], "consumers": []}
+        for _ in range(args.repeats):
+            for name in ("bare", "consumers"):
+                print(f"{name}: {args.chargers} chargers, {args.duration:.0f} s closed loop")
+                results[name].append(run(name, args, workdir, template))
+    bare = statistics.mean(r["per_second"] for r in results["bare"])
+    with_consumers = statistics.mean(r["per_second"] for r in results["consumers"])
+    bare_cpu = statistics.mean(r["per_cpu_s"] for r in results["bare"])
+    cons_cpu = statistics.mean(r["per_cpu_s"] for r in results["consumers"])
+    delivered = statistics.mean(r["delivered_per_s"] for r in results["consumers"])
+    drains = [r["drain_s"] for r in results["consumers"]]
+    events = statistics.mean(r["round_trips"] for r in results["consumers"])
+    drain_rate = statistics.mean(
+        ATTACH["webhooks"] * r["round_trips"] / (r["drain_s"] + args.duration)
+        for r in results["consumers"]
+    )
+    cost = 100 * (1 - with_consumers / bare)
+    print(
+        f"bare {bare:,.0f} RT/s ({bare_cpu:,.0f}/CPU-s); with {WEBHOOKS} webhooks + "
+        f"{SSE_READERS} SSE readers {with_consumers:,.0f} RT/s ({cons_cpu:,.0f}/CPU-s): "
+        f"cost {cost:.1f} %; deliveries {delivered:,.0f}/s in the window, drain {drains} s"
+    )
+    if not args.no_write:
+        rows = [
+            common.Row(
+                f"StatusNotification, {args.chargers} chargers, bare",
+                f"{bare:,.0f} RT/s ({bare_cpu:,.0f} RT/CPU-s)",
+                "-",
+                "-",
+            ),
+            common.Row(
+                f"... with {WEBHOOKS} webhooks + {SSE_READERS} SSE readers",
+                f"{with_consumers:,.0f} RT/s ({cons_cpu:,.0f} RT/CPU-s), cost {cost:.1f} %",
+                "cost ≤ 10 %",
+                "yes" if cost <= 10 else "no",
+            ),
+            common.Row(
+                "webhook deliveries to a local receiver",
+                f"{delivered:,.0f}/s during the load; {drain_rate:,.0f}/s load + drain",
+                "-",
+                "-",
+                f"{events:,.0f} events x {WEBHOOKS} webhooks; drain {max(drains):.1f} s",
+            ),
+        ]
+        common.append_performance("Events: journal, webhooks, SSE (issue 14)", rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
