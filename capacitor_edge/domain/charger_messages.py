@@ -8,15 +8,22 @@ is only sent once the data is durable (group commit makes that cheap).
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.errors import CallRejected, StorageFailure, StorageFull
+from capacitor_edge.domain.charger_sessions import (
+    STORAGE_FAILING_DESCRIPTION as STORAGE_FAILING_DESCRIPTION,
+)
+from capacitor_edge.domain.charger_sessions import (
+    STORAGE_FULL_DESCRIPTION as STORAGE_FULL_DESCRIPTION,
+)
+from capacitor_edge.domain.charger_sessions import ChargerIdentity as ChargerIdentity
+from capacitor_edge.domain.charger_sessions import ConnectionState as ConnectionState
+from capacitor_edge.domain.charger_sessions import Handler, storage_failures_as_callerror
+from capacitor_edge.domain.errors import StorageFailure
 from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.ids import new_id
 from capacitor_edge.domain.meter_samples import read_samples
@@ -26,53 +33,6 @@ from capacitor_edge.domain.times import charger_time
 from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import NewTransaction, TransactionStore
-
-
-@dataclass(slots=True)
-class ConnectionState:
-    booted: bool = False
-    #: When the box last received a message on this connection: any message is a sign of life
-    #: (OCPP 1.6 §4.6: the Central System "SHOULD assume availability of a Charge Point whenever
-    #: a PDU has been received"). Kept here, in memory, for REST reads; persisted as the
-    #: charger's lastHeartbeat with Heartbeats, boots and the disconnect.
-    last_seen: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChargerIdentity:
-    """The registration a live session belongs to (one per connection)."""
-
-    charge_box_id: str
-    charger_seq: int
-    org_id: str
-    #: OCPP 1.6 security profile 0-3 (domain/charger_credentials.py).
-    security_profile: int = 0
-    #: What this connection has done so far.
-    connection: ConnectionState = field(default_factory=ConnectionState, compare=False, hash=False)
-
-
-Handler = Callable[[ChargerIdentity, dict[str, Any]], Awaitable[dict[str, Any]]]
-
-
-def storage_failures_as_callerror(handler: Handler) -> Handler:
-    """``handler``, answering a storage failure with an InternalError CALLERROR that says so
-    (OCPP-J §4.2.3: "An internal error occurred and the receiver was not able to process the
-    requested Action successfully"). Nothing was stored or acknowledged, so the charger keeps
-    the message and sends it again; the session goes on. The description names no paths."""
-
-    async def handle(charger: ChargerIdentity, payload: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return await handler(charger, payload)
-        except StorageFull:
-            raise CallRejected("InternalError", STORAGE_FULL_DESCRIPTION) from None
-        except StorageFailure:
-            raise CallRejected("InternalError", STORAGE_FAILING_DESCRIPTION) from None
-
-    return handle
-
-
-STORAGE_FULL_DESCRIPTION = "Central System storage is full: message not stored, retry later"
-STORAGE_FAILING_DESCRIPTION = "Central System storage is failing: message not stored, retry later"
 
 
 class ChargerMessages:

@@ -5,6 +5,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from capacitor_edge.storage.charger_reports import (
+    BootInfo,
+    mark_all_offline,
+    record_boot,
+    record_diagnostics_status,
+    record_firmware_status,
+    record_heartbeat,
+    record_zoneless,
+    set_online,
+)
 from capacitor_edge.storage.connector_status import (
     ConnectorStatus,
     connector_statuses,
@@ -12,7 +22,7 @@ from capacitor_edge.storage.connector_status import (
     status_history,
 )
 from capacitor_edge.storage.database import Database
-from capacitor_edge.storage.events import append_charger_event, append_event
+from capacitor_edge.storage.events import append_event
 
 # Re-exported: the domain and the API name it from here.
 __all__ = ["BootInfo", "ChargerRecord", "ChargerStore", "ConnectorStatus", "DuplicateChargeBoxId"]
@@ -54,18 +64,6 @@ class ChargerRecord:
     last_zoneless_at: str | None = None
     orphan_stops: int = 0
     orphan_meter_values: int = 0
-
-
-@dataclass(frozen=True)
-class BootInfo:
-    vendor: str
-    model: str
-    serial_number: str | None
-    firmware_version: str | None
-    iccid: str | None
-    imsi: str | None
-    meter_type: str | None
-    meter_serial_number: str | None
 
 
 _CHARGER_COLUMNS = (
@@ -191,102 +189,6 @@ def delete_charger(conn: sqlite3.Connection, org_id: str, charge_box_id: str, no
         conn, org_id, "charger.deleted", now, {"chargeBoxId": charge_box_id}, charge_box_id
     )
     return True
-
-
-def mark_all_offline(conn: sqlite3.Connection, now: str) -> None:
-    """At start-up no charger is connected yet, whatever the last run left behind: those the
-    last run saw online get their ``charger.disconnected`` (the run ended without one)."""
-    online = conn.execute("SELECT seq FROM chargers WHERE is_online = 1").fetchall()
-    for (seq,) in online:
-        set_online(conn, seq, False, now, None, "central system restarted")
-
-
-def set_online(
-    conn: sqlite3.Connection,
-    charger_seq: int,
-    online: bool,
-    now: str,
-    close_code: int | None = None,
-    close_reason: str | None = None,
-) -> None:
-    if online:
-        conn.execute(
-            "UPDATE chargers SET is_online = 1, connected_at = ? WHERE seq = ?", (now, charger_seq)
-        )
-        append_charger_event(conn, charger_seq, "charger.connected", now, {})
-    else:
-        conn.execute("UPDATE chargers SET is_online = 0 WHERE seq = ?", (charger_seq,))
-        data = {"closeCode": close_code, "closeReason": close_reason}
-        append_charger_event(conn, charger_seq, "charger.disconnected", now, data)
-
-
-def record_boot(conn: sqlite3.Connection, charger_seq: int, boot: BootInfo, now: str) -> None:
-    # A BootNotification is a sign of life like a Heartbeat (OCPP 1.6 §4.6).
-    conn.execute(
-        "UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?,"
-        " iccid = ?, imsi = ?, meter_type = ?, meter_serial_number = ?, last_boot = ?,"
-        " last_heartbeat = ? WHERE seq = ?",
-        (
-            boot.vendor,
-            boot.model,
-            boot.serial_number,
-            boot.firmware_version,
-            boot.iccid,
-            boot.imsi,
-            boot.meter_type,
-            boot.meter_serial_number,
-            now,
-            now,
-            charger_seq,
-        ),
-    )
-    identity = {
-        "chargePointVendor": boot.vendor,
-        "chargePointModel": boot.model,
-        "chargePointSerialNumber": boot.serial_number,
-        "firmwareVersion": boot.firmware_version,
-        "iccid": boot.iccid,
-        "imsi": boot.imsi,
-        "meterType": boot.meter_type,
-        "meterSerialNumber": boot.meter_serial_number,
-    }
-    append_charger_event(conn, charger_seq, "charger.boot", now, identity)
-
-
-def record_firmware_status(
-    conn: sqlite3.Connection, charger_seq: int, status: str, now: str
-) -> None:
-    conn.execute(
-        "UPDATE chargers SET firmware_status = ?, firmware_status_at = ? WHERE seq = ?",
-        (status, now, charger_seq),
-    )
-
-
-def record_diagnostics_status(
-    conn: sqlite3.Connection, charger_seq: int, status: str, now: str
-) -> None:
-    conn.execute(
-        "UPDATE chargers SET diagnostics_status = ?, diagnostics_status_at = ? WHERE seq = ?",
-        (status, now, charger_seq),
-    )
-
-
-def record_heartbeat(conn: sqlite3.Connection, charger_seq: int, now: str) -> None:
-    # Never backwards: a disconnect records the last message's time, which a heartbeat queued
-    # earlier must not undo.
-    conn.execute(
-        "UPDATE chargers SET last_heartbeat = ? WHERE seq = ?"
-        " AND (last_heartbeat IS NULL OR last_heartbeat < ?)",
-        (now, charger_seq, now),
-    )
-
-
-def record_zoneless(conn: sqlite3.Connection, charger_seq: int, count: int, now: str) -> None:
-    conn.execute(
-        "UPDATE chargers SET zoneless_timestamps = zoneless_timestamps + ?, last_zoneless_at = ?"
-        " WHERE seq = ?",
-        (count, now, charger_seq),
-    )
 
 
 class ChargerStore:
