@@ -70,7 +70,7 @@ class SmartChargingSetupBody(Closed):
     phases: int | None = Field(description="Set for A<->W; null: 3")
     voltage: float | None = Field(description="Volts per phase; null: `nominal_voltage_v`")
     supportedFeatureProfiles: str | None = Field(
-        description="As the charger reported it; null until first read"
+        description="As the charger reported it; null until first read (after its boot)"
     )
     chargingRateUnits: str | None = Field(
         description="ChargingScheduleAllowedChargingRateUnit as the charger reported it"

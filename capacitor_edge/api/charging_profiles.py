@@ -171,7 +171,8 @@ def charging_profiles_blueprint(smart: SmartCharging) -> Blueprint:
     @documents_errors(NotFound)
     async def get_setup(charge_box_id: str) -> Any:
         """The charger's phases and voltage (for A<->W), and the smart charging features it
-        reported (read with GetConfiguration once per connection, when first needed)."""
+        reported (read with GetConfiguration after each boot, or when first needed if that
+        read failed)."""
         return _setup(charge_box_id, await smart.setup(principal(), charge_box_id))
 
     @bp.put(f"{base}/smart-charging")

@@ -2,10 +2,10 @@
 box's registry of what it set, and the re-application of lasting profiles after a reboot.
 
 What a charger supports (SupportedFeatureProfiles, ChargingScheduleAllowedChargingRateUnit) is
-read with GetConfiguration once per connection, the first time it is needed, and kept with the
-charger: a charger without SmartCharging gets a 409 before any profile goes out. It is read when
-needed rather than right after every boot so that a charger that never uses smart charging is
-never sent anything it did not ask for.
+read with one GetConfiguration in the background after each BootNotification on a new connection
+and kept with the charger (issue 15): a request to a charger known to lack SmartCharging is a 409
+with nothing on the wire. If that read fails (CALLERROR, timeout, disconnect), the features are
+read on the first smart-charging use instead, as a request cannot go out without them.
 """
 
 from __future__ import annotations
@@ -58,6 +58,16 @@ class SmartChargingUnsupported(Conflict):
     """The charger does not list SmartCharging in its SupportedFeatureProfiles: nothing sent."""
 
 
+def _check_supported(charger: ChargerRecord, setup: SmartChargingSetup) -> SmartChargingSetup:
+    features = {word.strip() for word in (setup.feature_profiles or "").split(",")}
+    if setup.feature_profiles and "SmartCharging" not in features:
+        raise SmartChargingUnsupported(
+            f"Charger {charger.charge_box_id} does not support smart charging "
+            f"(SupportedFeatureProfiles: {setup.feature_profiles})"
+        )
+    return setup
+
+
 class SmartCharging:
     def __init__(
         self,
@@ -76,9 +86,14 @@ class SmartCharging:
         self._calls = ChargerCalls(live, audit, clock)
         self._clock = clock
         self._nominal_voltage_v = nominal_voltage_v
-        #: Chargers whose features were read on their current connection.
+        #: Chargers whose features were read since their last boot.
         self._fresh: set[int] = set()
-        self._boots, self._booted = trio.open_memory_channel[tuple[int, str]](_BOOT_QUEUE)
+        #: Reads under way after a boot: a request that needs the features waits for the read
+        #: rather than sending a second GetConfiguration behind it.
+        self._reading: dict[int, trio.Event] = {}
+        self._boots, self._booted = trio.open_memory_channel[tuple[int, str, trio.Event]](
+            _BOOT_QUEUE
+        )
 
     def _now(self) -> str:
         return iso_z(self._clock.now())
@@ -105,17 +120,26 @@ class SmartCharging:
         return setup
 
     async def _features(self, principal: Principal, charger: ChargerRecord) -> SmartChargingSetup:
-        """The charger's setup with its features, read from it once per connection."""
+        """The charger's setup with its features, read from it once after each boot (or on
+        first use if that read failed)."""
+        reading = self._reading.get(charger.seq)
+        if reading is not None:
+            await reading.wait()
         setup = await self._profiles.setup(charger.seq)
         if charger.seq in self._fresh and setup.feature_profiles is not None:
             return setup
+        return await self._read_features(principal, charger)
+
+    async def _read_features(
+        self, principal: Principal, charger: ChargerRecord
+    ) -> SmartChargingSetup:
         request = call.GetConfiguration(key=_FEATURE_KEYS)
         answer = await self._calls.exchange(
             principal, charger, request, call_result.GetConfiguration
         )
         values = {item["key"]: item.get("value") for item in answer.configuration_key or ()}
         setup = replace(
-            setup,
+            await self._profiles.setup(charger.seq),
             # "" when the charger does not say: then nothing is refused for want of it.
             feature_profiles=values.get("SupportedFeatureProfiles") or "",
             rate_units=values.get("ChargingScheduleAllowedChargingRateUnit") or "",
@@ -126,14 +150,7 @@ class SmartCharging:
         return setup
 
     async def _supported(self, principal: Principal, charger: ChargerRecord) -> SmartChargingSetup:
-        setup = await self._features(principal, charger)
-        features = {word.strip() for word in (setup.feature_profiles or "").split(",")}
-        if setup.feature_profiles and "SmartCharging" not in features:
-            raise SmartChargingUnsupported(
-                f"Charger {charger.charge_box_id} does not support smart charging "
-                f"(SupportedFeatureProfiles: {setup.feature_profiles})"
-            )
-        return setup
+        return _check_supported(charger, await self._features(principal, charger))
 
     def _in_charger_unit(
         self, profile: dict[str, Any], setup: SmartChargingSetup
@@ -259,19 +276,25 @@ class SmartCharging:
     # -- after a reboot ----------------------------------------------------------------
 
     def rebooted(self, charger_seq: int, charge_box_id: str) -> None:
-        """A charger booted on a new connection: its features are read again when next
-        needed, and its lasting profiles are re-applied in the background."""
+        """A charger booted on a new connection: in the background, its features are read
+        again and its lasting profiles re-applied. Not awaited: the Boot answer waits for
+        neither."""
         self._fresh.discard(charger_seq)
+        reading = trio.Event()
         try:
-            self._boots.send_nowait((charger_seq, charge_box_id))
+            self._boots.send_nowait((charger_seq, charge_box_id, reading))
         except trio.WouldBlock:
-            log.warning("too many reboots at once: profiles of %s not re-applied", charge_box_id)
+            # Not read now: read on first use, like a read that failed.
+            log.warning("too many reboots at once: nothing read from %s", charge_box_id)
+            return
+        # Registered here, not when the task starts: a request in between waits for it too.
+        self._reading[charger_seq] = reading
 
     async def run(
         self, shutdown: trio.Event, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED
     ) -> None:
-        """Re-apply profiles after reboots until ``shutdown``; one task per reboot, so a
-        charger that does not answer holds up no other."""
+        """Handle reboots until ``shutdown``; one task per reboot, so a charger that does not
+        answer holds up no other."""
         async with trio.open_nursery() as nursery:
 
             async def stop() -> None:
@@ -280,20 +303,48 @@ class SmartCharging:
 
             nursery.start_soon(stop)
             task_status.started()
-            async for charger_seq, charge_box_id in self._booted:
-                nursery.start_soon(self._reapply, charger_seq, charge_box_id)
+            async for charger_seq, charge_box_id, reading in self._booted:
+                nursery.start_soon(self._after_boot, charger_seq, charge_box_id, reading)
 
-    async def _reapply(self, charger_seq: int, charge_box_id: str) -> None:
+    async def _after_boot(self, charger_seq: int, charge_box_id: str, reading: trio.Event) -> None:
+        """Features first, then the re-application: whether the charger takes profiles at all
+        is what the re-application needs to know, and one without SmartCharging is sent none."""
+        try:
+            charger = await self._chargers.find(charge_box_id)
+            if charger is None or charger.seq != charger_seq:
+                return
+            principal = Principal(charger.org_id, SYSTEM_KEY)
+            try:
+                _check_supported(charger, await self._read_features(principal, charger))
+            except CallUnanswered as failed:
+                log.warning(
+                    "features of %s not read after boot (read on first use): %s",
+                    charge_box_id,
+                    failed.message,
+                )
+                return
+            except SmartChargingUnsupported:
+                return
+            finally:
+                self._done_reading(charger_seq, reading)
+            await self._reapply(principal, charger)
+        except Exception:
+            # Contained: one charger's trouble must not end the others' (or the box).
+            log.exception("after the boot of %s", charge_box_id)
+        finally:
+            self._done_reading(charger_seq, reading)
+
+    def _done_reading(self, charger_seq: int, reading: trio.Event) -> None:
+        if self._reading.get(charger_seq) is reading:  # not a later boot's
+            del self._reading[charger_seq]
+        reading.set()
+
+    async def _reapply(self, principal: Principal, charger: ChargerRecord) -> None:
         """OCPP 1.6 §3.13.1: many chargers lose their profiles with a reboot; send the
         ChargePointMax and TxDefault profiles they had accepted again, audited like any
         command. TxProfiles are not: their transaction ended with the reboot."""
-        records = await self._profiles.to_reapply(charger_seq)
-        charger = await self._chargers.find(charge_box_id)
-        if not records or charger is None or charger.seq != charger_seq:
-            return
-        principal = Principal(charger.org_id, SYSTEM_KEY)
+        records = await self._profiles.to_reapply(charger.seq)
         try:
-            await self._supported(principal, charger)
             for record in records:
                 request = call.SetChargingProfile(
                     connector_id=record.connector_id, cs_charging_profiles=record.profile
@@ -303,9 +354,6 @@ class SmartCharging:
                 )
                 status = snake_status(str(answer.status))
                 await self._profiles.reapplied(record.id, status, self._now())
-        except (CallUnanswered, SmartChargingUnsupported) as failed:
+        except CallUnanswered as failed:
             # Kept as accepted: the next boot tries again.
-            log.warning("profiles of %s not re-applied: %s", charge_box_id, failed.message)
-        except Exception:
-            # Contained: one charger's re-application must not end the others' (or the box).
-            log.exception("profiles of %s not re-applied", charge_box_id)
+            log.warning("profiles of %s not re-applied: %s", charger.charge_box_id, failed.message)

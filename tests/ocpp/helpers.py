@@ -71,19 +71,38 @@ async def charger_socket(
         await stream.aclose()
 
 
+def charger_answer(frame: list[Any]) -> list[Any]:
+    """What a real charger answers to the box's CALL ``frame``: GetConfiguration (which the box
+    sends after every boot to read the smart-charging features) with no key known, any other
+    action with NotImplemented."""
+    _, unique_id, action, payload = frame
+    if action == "GetConfiguration":
+        return [3, unique_id, {"configurationKey": [], "unknownKey": payload.get("key", [])}]
+    return [4, unique_id, "NotImplemented", f"{action} is not implemented here", {}]
+
+
+async def next_answer(ws: WebSocketConnection) -> list[Any]:
+    """The next CALLRESULT or CALLERROR from the box; a CALL of the box met on the way is
+    answered as a real charger would (:func:`charger_answer`) and the wait goes on."""
+    while True:
+        frame: list[Any] = json.loads(await ws.get_message())
+        if frame[0] != 2:
+            return frame
+        await ws.send_message(json.dumps(charger_answer(frame)))
+
+
 async def call(ws: WebSocketConnection, action: str, payload: dict[str, Any]) -> list[Any]:
     """Send a CALL and return the frame that answers it."""
     unique_id = str(next(_ids))
     await ws.send_message(json.dumps([2, unique_id, action, payload]))
-    answer: list[Any] = json.loads(await ws.get_message())
+    answer = await next_answer(ws)
     assert answer[1] == unique_id
     return answer
 
 
 async def send_raw(ws: WebSocketConnection, text: str) -> list[Any]:
     await ws.send_message(text)
-    answer: list[Any] = json.loads(await ws.get_message())
-    return answer
+    return await next_answer(ws)
 
 
 async def register(client: httpx.AsyncClient, charge_box_id: str) -> None:

@@ -16,6 +16,7 @@ from tests.ocpp.test_interop_commands import post, site
 from tests.support.charger_process import ChargerProcess
 
 START = "2026-02-06T08:00:00.000Z"
+SETUP = "/api/v1/chargers/CP-1/smart-charging"
 
 
 def profile(
@@ -252,9 +253,12 @@ async def test_a_charger_without_smart_charging_gets_409_and_nothing_is_sent(
     tmp_path: Path,
 ) -> None:
     with trio.fail_after(60):
-        async with site(tmp_path) as s:
+        features = {"SupportedFeatureProfiles": "Core,RemoteTrigger"}
+        async with site(tmp_path, configure=features) as s:
             api, charger = s.api, s.charger
-            await charger.configure({"SupportedFeatureProfiles": "Core,RemoteTrigger"})
+            # Read once after the boot, by the box itself.
+            await charger.next_csms_call("GetConfiguration")
+            await wait_for(lambda b: b["featuresReadAt"] is not None, api, SETUP)
             body = {"connectorId": 0, "csChargingProfiles": profile()}
             refused = await post(api, "/charging-profiles", body)
             assert refused.status_code == 409
@@ -263,18 +267,19 @@ async def test_a_charger_without_smart_charging_gets_409_and_nothing_is_sent(
                 "/api/v1/chargers/CP-1/connectors/1/composite-schedule", params={"duration": 60}
             )
             assert composite.status_code == 409
-            # Read once per connection: the second refusal made no round trip at all.
+            # Known from the boot: neither refusal made a round trip at all.
+            await charger.call("Heartbeat", {})
             sent = [e["action"] for e in charger.pending_events() if e["event"] == "csms_call"]
-            assert sent == ["GetConfiguration"]
-            setup = (await api.get("/api/v1/chargers/CP-1/smart-charging")).json()
+            assert sent == []
+            setup = (await api.get(SETUP)).json()
             assert setup["supportedFeatureProfiles"] == "Core,RemoteTrigger"
 
 
 async def test_limits_go_in_the_unit_the_charger_takes(tmp_path: Path) -> None:
     with trio.fail_after(60):
-        async with site(tmp_path) as s:
+        units = {"ChargingScheduleAllowedChargingRateUnit": "Power"}
+        async with site(tmp_path, configure=units) as s:
             api, charger = s.api, s.charger
-            await charger.configure({"ChargingScheduleAllowedChargingRateUnit": "Power"})
             body = {"connectorId": 0, "csChargingProfiles": profile(limits=(16.0, 6.5))}
             sent = await post(api, "/charging-profiles", body)
             # 3 phases x 230 V (the defaults): 16 A -> 11040 W, 6.5 A -> 4485 W.

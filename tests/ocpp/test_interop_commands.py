@@ -3,7 +3,7 @@ ChargePoint in its own process), with the real CLI server in another."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,14 @@ class Site:
 
 
 @asynccontextmanager
-async def site(tmp_path: Path) -> AsyncIterator[Site]:
+async def site(
+    tmp_path: Path,
+    *,
+    configure: Mapping[str, str | None] | None = None,
+    respond: Mapping[str, Any] | None = None,
+) -> AsyncIterator[Site]:
+    """The server, its API and a booted charger; ``configure`` and ``respond`` set up the
+    charger before its boot, as the box reads its features right after the boot."""
     config = tmp_path / "capacitor.toml"
     config.write_text(f"call_timeout_s = {CALL_TIMEOUT_S}\n")
     async with (
@@ -39,6 +46,10 @@ async def site(tmp_path: Path) -> AsyncIterator[Site]:
         assert (await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})).is_success
         async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
             await charger.wait_connected()
+            if configure is not None:
+                await charger.configure(configure)
+            if respond is not None:
+                await charger.respond(respond)
             await charger.call("BootNotification", BOOT)
             yield Site(server, api, charger)
 
@@ -97,10 +108,14 @@ async def test_every_command_gets_the_chargers_real_answer(tmp_path: Path) -> No
             assert diagnostics.json()["status"] == "accepted"
 
             log = (await api.get("/api/v1/chargers/CP-1/commands")).json()
-            actions = [c["action"] for c in log["commands"]]
+            # The box's own read of the features after the boot is logged too, as the system's.
+            system = [c["action"] for c in log["commands"] if c["apiKeyId"] == "system"]
+            assert system == ["GetConfiguration"]
+            commands = [c for c in log["commands"] if c["apiKeyId"] != "system"]
+            actions = [c["action"] for c in commands]
             assert actions[0] == "GetDiagnostics" and actions[-1] == "Reset"
-            assert log["commands"][-1]["outcome"] == "answered"
-            assert log["commands"][-1]["apiKeyId"].startswith("key_")
+            assert commands[-1]["outcome"] == "answered"
+            assert commands[-1]["apiKeyId"].startswith("key_")
 
 
 async def test_rejections_callerrors_and_silence(tmp_path: Path) -> None:
