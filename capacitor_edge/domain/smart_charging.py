@@ -38,6 +38,7 @@ from capacitor_edge.storage.charging_profiles import (
     SmartChargingSetup,
 )
 from capacitor_edge.storage.commands import CommandStore
+from capacitor_edge.storage.space import StorageFailure
 from capacitor_edge.storage.transactions import TransactionStore
 
 log = logging.getLogger("capacitor_edge.smart_charging")
@@ -328,6 +329,10 @@ class SmartCharging:
             finally:
                 self._done_reading(charger_seq, reading)
             await self._reapply(principal, charger)
+        except StorageFailure as failure:
+            # A full disk is reported by /health already: a warning, no traceback; the
+            # features are read on first use and the profiles re-applied at the next boot.
+            log.warning("after the boot of %s: %s", charge_box_id, failure.message)
         except Exception:
             # Contained: one charger's trouble must not end the others' (or the box).
             log.exception("after the boot of %s", charge_box_id)
