@@ -40,7 +40,7 @@ async def test_an_event_committed_before_kill_9_is_delivered_after_the_restart(
                     hook = created.json()
                     await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-K"})
                     await receiver.wait_until(lambda requests: len(requests) == 1)
-                server.process.kill()  # SIGKILL: no shutdown, nothing flushed
+                server.kill()  # SIGKILL to the program (and the binary's bootloader): no shutdown
                 await server.process.wait()
             assert [r["status"] for r in receiver.requests] == [503]
             async with ServerProcess.start(data_dir, env=env) as server:

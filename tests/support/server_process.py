@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,6 +98,13 @@ class ServerProcess:
                 raise AssertionError(f"exited before {pattern!r}: {self.stderr_text()}")
             await self._output_changed.wait()
 
+    def kill(self) -> None:
+        """SIGKILL to the server's whole process group. The single-file binary is a bootloader
+        that runs the program in a child process; a SIGKILL cannot be forwarded, so killing the
+        bootloader alone would leave the program running (holding its ports and data dir)."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+
     async def terminate(self, *, within: float = STOP_BOUND_S) -> int:
         """SIGTERM, and the exit code (bounded by ``within`` seconds)."""
         self.process.send_signal(signal.SIGTERM)
@@ -133,6 +140,8 @@ class ServerProcess:
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             env=env,
+            # Its own process group, so kill() reaches the binary's child process too.
+            start_new_session=True,
         )
         server = cls(process=process, data_dir=data_dir)
         try:
@@ -148,7 +157,7 @@ class ServerProcess:
                     if expect_exit_code is not None:
                         assert code == expect_exit_code, server.stderr_text()
         finally:
-            if process.returncode is None:
-                process.kill()
-                with trio.CancelScope(shield=True), trio.move_on_after(5):
-                    await process.wait()
+            # Always the whole group: a bootloader that died may have left its child running.
+            server.kill()
+            with trio.CancelScope(shield=True), trio.move_on_after(5):
+                await process.wait()
