@@ -25,15 +25,15 @@ KEEPALIVE_S = 15.0
 TICK_S = 0.05
 
 
-def present(event: Event) -> dict[str, Any]:
-    return {
-        "id": event.id,
-        "seq": event.seq,
-        "event": event.type,
-        "timestamp": event.at,
-        "chargeBoxId": event.charge_box_id,
-        "data": event.data,
-    }
+def present(event: Event) -> m.EventOut:
+    return m.EventOut(
+        id=event.id,
+        seq=event.seq,
+        event=event.type,
+        timestamp=event.at,
+        chargeBoxId=event.charge_box_id,
+        data=event.data,
+    )
 
 
 def sse_frame(seq: int, type_: str, body: str) -> bytes:
@@ -71,7 +71,7 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
             principal().org_id, query_args.after, query_args.limit, types, query_args.chargeBoxId
         )
         return m.EventList(
-            events=[m.EventOut(**present(event)) for event in page],
+            events=[present(event) for event in page],
             next=page[-1].seq if page else query_args.after,
             hasMore=len(page) == query_args.limit,
         )

@@ -20,41 +20,41 @@ from capacitor_edge.domain.errors import NotFound
 from capacitor_edge.domain.webhooks import Attempt, DeliveryRecord, WebhookRecord, Webhooks
 
 
-def present(record: WebhookRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "url": record.url,
-        "events": list(record.events),
-        "active": record.active,
-        "createdAt": record.created_at,
-        "status": record.state,
-        "trustSiteCa": record.trust_site_ca,
-        "updatedAt": record.updated_at,
-    }
+def present(record: WebhookRecord) -> m.Webhook:
+    return m.Webhook(
+        id=record.id,
+        url=record.url,
+        events=list(record.events),
+        active=record.active,
+        createdAt=record.created_at,
+        status=record.state,
+        trustSiteCa=record.trust_site_ca,
+        updatedAt=record.updated_at,
+    )
 
 
-def present_delivery(record: DeliveryRecord) -> dict[str, Any]:
-    return {
-        "id": record.id,
-        "eventId": None if record.kind == "test" else f"evt_{record.event_seq}",
-        "event": record.event_type,
-        "attempt": record.attempt,
-        "kind": record.kind,
-        "time": record.at,
-        "statusCode": record.status_code,
-        "durationMs": record.duration_ms,
-        "error": record.error,
-        "success": record.ok,
-    }
+def present_delivery(record: DeliveryRecord) -> m.DeliveryOut:
+    return m.DeliveryOut(
+        id=record.id,
+        eventId=None if record.kind == "test" else f"evt_{record.event_seq}",
+        event=record.event_type,
+        attempt=record.attempt,
+        kind=record.kind,
+        time=record.at,
+        statusCode=record.status_code,
+        durationMs=record.duration_ms,
+        error=record.error,
+        success=record.ok,
+    )
 
 
-def present_attempt(attempt: Attempt) -> dict[str, Any]:
-    return {
-        "success": attempt.ok,
-        "statusCode": attempt.status_code,
-        "durationMs": attempt.duration_ms,
-        "error": attempt.error,
-    }
+def present_attempt(attempt: Attempt) -> m.TestResult:
+    return m.TestResult(
+        success=attempt.ok,
+        statusCode=attempt.status_code,
+        durationMs=attempt.duration_ms,
+        error=attempt.error,
+    )
 
 
 def _delivery_id(text: str) -> int:
@@ -78,19 +78,19 @@ def webhooks_blueprint(webhooks: Webhooks) -> Blueprint:
         record, secret = await webhooks.create(
             principal().org_id, data.url, data.events, data.secret, data.trustSiteCa
         )
-        return m.CreatedWebhook(**present(record), secret=secret), 201
+        return m.CreatedWebhook(**present(record).model_dump(), secret=secret), 201
 
     @bp.get("/webhooks")
     @returns(m.WebhookList)
     async def list_webhooks() -> Any:
         found = await webhooks.all(principal().org_id)
-        return m.WebhookList(webhooks=[m.Webhook(**present(w)) for w in found])
+        return m.WebhookList(webhooks=[present(w) for w in found])
 
     @bp.get("/webhooks/<webhook_id>")
     @returns(m.Webhook)
     @document_response(r.ErrorBody, 404)
     async def get_webhook(webhook_id: str) -> Any:
-        return m.Webhook(**present(await webhooks.get(principal().org_id, webhook_id)))
+        return present(await webhooks.get(principal().org_id, webhook_id))
 
     @bp.patch("/webhooks/<webhook_id>")
     @returns(m.Webhook)
@@ -101,7 +101,7 @@ def webhooks_blueprint(webhooks: Webhooks) -> Blueprint:
         """Change url, events, trustSiteCa; `active: true` re-enables a disabled webhook from
         the event it stopped at, `active: false` pauses it."""
         changes = {name: getattr(data, name) for name in data.model_fields_set}
-        return m.Webhook(**present(await webhooks.update(principal().org_id, webhook_id, changes)))
+        return present(await webhooks.update(principal().org_id, webhook_id, changes))
 
     @bp.delete("/webhooks/<webhook_id>")
     @returns(m.WebhookDeleted)
@@ -115,7 +115,7 @@ def webhooks_blueprint(webhooks: Webhooks) -> Blueprint:
     @document_response(r.ErrorBody, 404)
     async def test_webhook(webhook_id: str) -> Any:
         """POST a `webhook.test` event to the receiver now and report its answer."""
-        return m.TestResult(**present_attempt(await webhooks.test(principal().org_id, webhook_id)))
+        return present_attempt(await webhooks.test(principal().org_id, webhook_id))
 
     @bp.get("/webhooks/<webhook_id>/deliveries")
     @returns(m.DeliveryList)
@@ -127,7 +127,7 @@ def webhooks_blueprint(webhooks: Webhooks) -> Blueprint:
             principal().org_id, webhook_id, query_args.limit, query_args.offset
         )
         return m.DeliveryList(
-            deliveries=[m.DeliveryOut(**present_delivery(record)) for record in records],
+            deliveries=[present_delivery(record) for record in records],
             pagination=r.Pagination(total=total, limit=query_args.limit, offset=query_args.offset),
         )
 
@@ -140,6 +140,6 @@ def webhooks_blueprint(webhooks: Webhooks) -> Blueprint:
         attempt = await webhooks.redeliver(
             principal().org_id, webhook_id, _delivery_id(delivery_id)
         )
-        return m.TestResult(**present_attempt(attempt))
+        return present_attempt(attempt)
 
     return bp
