@@ -133,7 +133,7 @@ def create_app(
         webhooks_blueprint(services.webhooks),
     )
     for blueprint in blueprints:
-        require_api_key(blueprint, services.keys)
+        require_api_key(blueprint, services.keys, services.dashboard_users)
         app.register_blueprint(blueprint, url_prefix=API_PREFIX)
     # Chargers cannot send an API key: these URLs carry their own random token.
     app.register_blueprint(charger_files_blueprint(services.files))

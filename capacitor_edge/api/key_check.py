@@ -14,7 +14,9 @@ from typing import Any
 
 from quart import Blueprint, Response, g, request
 
+from capacitor_edge.api import web_session
 from capacitor_edge.api.errors import error_response
+from capacitor_edge.domain.dashboard_users import DashboardUsers
 from capacitor_edge.domain.keys import ApiKeys, Principal
 
 HEADER = "X-API-Key"
@@ -24,8 +26,9 @@ def _source() -> str:
     return request.remote_addr or "unknown"
 
 
-def require_api_key(blueprint: Blueprint, keys: ApiKeys) -> None:
-    """Refuse every request to ``blueprint`` without a valid key (401, the API's error shape)."""
+def require_api_key(blueprint: Blueprint, keys: ApiKeys, web: DashboardUsers | None = None) -> None:
+    """Refuse every request to ``blueprint`` without a valid key (401, the API's error shape),
+    or, with ``web``, a dashboard login (:mod:`capacitor_edge.api.web_session`)."""
 
     @blueprint.before_request
     async def authenticate() -> Any:
@@ -42,6 +45,9 @@ def require_api_key(blueprint: Blueprint, keys: ApiKeys) -> None:
             response.headers["Retry-After"] = str(max(1, math.ceil(retry_after)))
             return response, status
         secret = request.headers.get(HEADER)
+        if not secret and web is not None and request.cookies.get(web_session.COOKIE):
+            keys.failures.refund(source)  # a login token is 256 random bits: not guessable
+            return await _authenticate_login(web)
         if not secret:
             keys.failures.refund(source)  # no key guessed
             return error_response(401, "UNAUTHORIZED", f"Missing {HEADER} header")
@@ -59,6 +65,19 @@ def require_api_key(blueprint: Blueprint, keys: ApiKeys) -> None:
         response.headers["RateLimit-Remaining"] = str(state.remaining)
         response.headers["RateLimit-Reset"] = str(state.reset_s)
         return response
+
+
+async def _authenticate_login(web: DashboardUsers) -> Any:
+    found = await web_session.current_login(web)
+    if found is None:
+        return error_response(401, "UNAUTHORIZED", "Dashboard login expired: log in again")
+    login, user = found
+    refused = web_session.refusal(login, user, request.headers.get(web_session.CSRF_HEADER))
+    if refused is not None:
+        return refused
+    # The user's id stands for the key in the command audit (`apiKeyId`): who sent it.
+    g.principal = Principal(org_id=user.org_id, key_id=user.id)
+    return None
 
 
 def principal() -> Principal:

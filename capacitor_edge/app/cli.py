@@ -20,6 +20,7 @@ from capacitor_edge.app.logs import FORMATS as LOG_FORMATS
 from capacitor_edge.app.logs import configure_logging
 from capacitor_edge.app.maintenance import run_backup, run_restore
 from capacitor_edge.app.serve import database_path, serve
+from capacitor_edge.app.users_cli import add_users_parser, run_users
 from capacitor_edge.build_info import build_info
 from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.ids import new_id
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="cli", help="a label for the key")
     create.add_argument("--org", default=DEFAULT_ORGANISATION, help="organisation (created if new)")
     _add_settings_flags(create, network=False)
+
+    for users_parser in add_users_parser(commands):
+        _add_settings_flags(users_parser, network=False)
 
     backup = commands.add_parser(
         "backup", help="copy the live database to FILE (safe while the server runs)"
@@ -257,6 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_serve(settings)
         if args.command == "keys" and args.keys_command == "create":
             return run_keys_create(settings, args.name, args.org)
+        if args.command == "users":
+            settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            return run_users(database_path(settings), args)
         if args.command == "backup":
             return run_backup(settings, args.file, force=args.force)
         if args.command == "restore":

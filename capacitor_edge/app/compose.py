@@ -10,6 +10,7 @@ from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.dashboard_users import DashboardUsers
 from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tag_authorization import Authorizer
@@ -34,6 +35,7 @@ from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.users import UserStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
 
@@ -116,4 +118,10 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             event_store, clock, settings.event_retention_days, settings.event_retention_rows
         ),
         webhooks=Webhooks(WebhookStore(db), event_store, clock),
+        dashboard_users=DashboardUsers(
+            UserStore(db),
+            clock,
+            idle_timeout_s=settings.dashboard_idle_timeout_min * 60,
+            failures_per_min=settings.dashboard_login_failures_per_min,
+        ),
     )

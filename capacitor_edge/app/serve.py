@@ -30,6 +30,8 @@ from capacitor_edge.app.limits import raise_open_files_limit
 from capacitor_edge.app.lock import holding_data_dir
 from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import Clock, SystemClock
+from capacitor_edge.dashboard.routes import dashboard_blueprint
+from capacitor_edge.dashboard.users import users_blueprint
 from capacitor_edge.domain.services import Services
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
@@ -43,6 +45,11 @@ log = logging.getLogger("capacitor_edge")
 DATABASE_FILE = "capacitor.db"
 MIB = 1024 * 1024
 INITIAL_KEY_FILE = "initial-api-key"
+FIRST_ADMIN_HINT = (
+    "capacitor-edge: no dashboard users yet. Create the first admin with"
+    " `capacitor-edge users create NAME --role admin` (it asks for the password), then open"
+    " /dashboard/ on the REST address."
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +219,8 @@ async def serve(
             for warning in services.certificates.warnings(services.clock.now()):
                 log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
             app = create_app(services, ready, db.health)
+            app.register_blueprint(dashboard_blueprint(services.dashboard_users))
+            app.register_blueprint(users_blueprint(services.dashboard_users))
             deliveries = trio.CancelScope()
             async with trio.open_nursery() as front:
                 await front.start(services.smart_charging.run, shutdown)
@@ -331,6 +340,8 @@ async def bootstrap(
         # recovers by itself when space returns. The next start does this again.
         log.error("start-up writes not stored (%s); chargers may show as online", failure)
         return
+    if not await services.dashboard_users.count():
+        print(FIRST_ADMIN_HINT, flush=True)
     if created is not None:
         path = settings.data_dir / INITIAL_KEY_FILE
         await trio.to_thread.run_sync(write_secret_file, path, created.secret)

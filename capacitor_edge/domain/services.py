@@ -13,6 +13,7 @@ from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
 from capacitor_edge.domain.chargers import Chargers
 from capacitor_edge.domain.commands import Commands
+from capacitor_edge.domain.dashboard_users import DashboardUsers
 from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
@@ -45,3 +46,4 @@ class Services:
     smart_charging: SmartCharging
     events: Events
     webhooks: Webhooks
+    dashboard_users: DashboardUsers
