@@ -1,0 +1,130 @@
+// Site board: every charger and connector as a tile, kept current by the event stream.
+"use strict";
+
+(() => {
+  const { api, el, kwh, kw, statusBadge, live, debounce } = CE;
+  const board = document.getElementById("board");
+  const search = document.getElementById("search");
+  const statusFilter = document.getElementById("status-filter");
+  // chargeBoxId → {charger, connectors: Map(connectorId → connector), sessions: Map(connectorId → session)}
+  let state = new Map();
+  // Events that arrive while a load is under way, applied again to its result.
+  let pending = null;
+
+  async function load() {
+    pending = [];
+    const list = await api("GET", "/chargers?limit=500");
+    const details = await Promise.all(
+      list.chargers.map((c) => api("GET", "/chargers/" + encodeURIComponent(c.chargeBoxId))));
+    const running = await api("GET", "/transactions?status=active&limit=500");
+    const next = new Map();
+    for (const charger of details) {
+      const connectors = new Map(charger.connectors.map((c) => [c.connectorId, c]));
+      next.set(charger.chargeBoxId, { charger, connectors, sessions: new Map() });
+    }
+    for (const t of running.transactions) {
+      const entry = next.get(t.chargeBoxId);
+      if (entry) entry.sessions.set(t.connectorId, { energyWh: t.energyDelivered, powerW: null });
+    }
+    state = next;
+    const missed = pending;
+    pending = null;
+    for (const [type, event] of missed) apply(type, event);
+    render();
+  }
+
+  function tileStatus(entry, connector) {
+    return entry.charger.isOnline ? connector.status : "offline";
+  }
+
+  function tile(entry, connector) {
+    const status = tileStatus(entry, connector);
+    const session = entry.sessions.get(connector.connectorId);
+    const details = [];
+    if (connector.errorCode && connector.errorCode !== "NoError") details.push(connector.errorCode);
+    if (session) details.push(kw(session.powerW) + " · " + kwh(session.energyWh));
+    return el("div", {
+      class: "tile s-" + status,
+      "data-charger": entry.charger.chargeBoxId,
+      "data-connector": connector.connectorId,
+      "data-status": status,
+    },
+    el("div", {}, "Connector " + connector.connectorId),
+    statusBadge(status),
+    details.length ? el("div", { class: "detail" }, details.join(" · ")) : null);
+  }
+
+  function matches(entry) {
+    const needle = search.value.trim().toLowerCase();
+    const c = entry.charger;
+    const text = [c.chargeBoxId, c.name, c.location].filter(Boolean).join(" ").toLowerCase();
+    if (needle && !text.includes(needle)) return false;
+    const wanted = statusFilter.value;
+    if (!wanted) return true;
+    return [...entry.connectors.values()].some((k) => tileStatus(entry, k) === wanted) ||
+      (wanted === "offline" && !c.isOnline);
+  }
+
+  function render() {
+    const cards = [];
+    const counts = {};
+    for (const entry of [...state.values()].sort(
+      (a, b) => a.charger.chargeBoxId.localeCompare(b.charger.chargeBoxId))) {
+      const connectors = [...entry.connectors.values()]
+        .filter((k) => k.connectorId > 0).sort((a, b) => a.connectorId - b.connectorId);
+      for (const k of connectors) {
+        const s = tileStatus(entry, k);
+        counts[s] = (counts[s] || 0) + 1;
+      }
+      if (!matches(entry)) continue;
+      const c = entry.charger;
+      cards.push(el("article", { class: "charger", "data-charger": c.chargeBoxId },
+        el("h2", {}, el("a", { href: "/dashboard/chargers/" + encodeURIComponent(c.chargeBoxId) },
+          c.name ? `${c.name} (${c.chargeBoxId})` : c.chargeBoxId)),
+        el("div", { class: "meta" },
+          (c.isOnline ? "online" : "offline") + (c.location ? " · " + c.location : "")),
+        el("div", { class: "tiles" }, connectors.length
+          ? connectors.map((k) => tile(entry, k))
+          : el("div", { class: "tile s-" + (c.isOnline ? "Unavailable" : "offline"),
+            "data-charger": c.chargeBoxId, "data-connector": 0 },
+          statusBadge(c.isOnline ? "no status yet" : "offline")))));
+    }
+    board.replaceChildren(...(cards.length ? cards : [el("p", {}, "No chargers match.")]));
+    document.getElementById("summary").textContent = `${state.size} chargers · ` +
+      (Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(" · ") || "no connectors yet");
+  }
+
+  const reload = debounce(() => load().catch(() => {}), 300);
+
+  function onEvent(type, event) {
+    if (pending) pending.push([type, event]);
+    apply(type, event);
+    render();
+  }
+
+  function apply(type, event) {
+    const data = event.data;
+    const entry = state.get(data.chargeBoxId);
+    if (!entry || type === "charger.registered" || type === "charger.deleted") {
+      reload();
+      return;
+    }
+    if (type === "connector.status_changed") {
+      const old = entry.connectors.get(data.connectorId) || { connectorId: data.connectorId };
+      entry.connectors.set(data.connectorId,
+        { ...old, status: data.status, errorCode: data.errorCode, lastUpdated: data.timestamp });
+    } else if (type === "charger.connected" || type === "charger.disconnected") {
+      entry.charger.isOnline = type === "charger.connected";
+    } else if (type === "transaction.started") {
+      entry.sessions.set(data.connectorId, { energyWh: 0, powerW: null });
+    } else if (type === "transaction.updated") {
+      entry.sessions.set(data.connectorId, { energyWh: data.energyWh, powerW: data.powerW });
+    } else if (type === "transaction.stopped") {
+      entry.sessions.delete(data.connectorId);
+    }
+  }
+
+  search.addEventListener("input", render);
+  statusFilter.addEventListener("change", render);
+  live(onEvent, "", () => load().catch(() => {}));
+})();
