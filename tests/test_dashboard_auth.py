@@ -211,7 +211,8 @@ async def test_a_login_ends_after_its_idle_timeout(
             org = await db.write(
                 lambda c: (
                     c.execute(
-                        "INSERT INTO organisations (id, name, created_at) VALUES ('org_a', 'a', 'x')"
+                        "INSERT INTO organisations (id, name, created_at)"
+                        " VALUES ('org_a', 'a', 'x')"
                     ).rowcount
                 )
             )
