@@ -71,5 +71,6 @@
     url: f.url, events: f.events.split(",").map((s) => s.trim()).filter(Boolean) })).then(loadHooks));
 
   Promise.all([loadUsers(), loadKeys(), loadHooks()]).catch((e) => CE.report(e.message, true));
-  document.getElementById("live").textContent = "";
+  // Nothing here follows the event stream.
+  document.getElementById("live").hidden = true;
 })();

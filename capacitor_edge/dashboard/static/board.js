@@ -24,7 +24,9 @@
     }
     for (const t of running.transactions) {
       const entry = next.get(t.chargeBoxId);
-      if (entry) entry.sessions.set(t.connectorId, { energyWh: t.energyDelivered, powerW: null });
+      // energyDelivered is in kWh (the API's unit); events bring Wh.
+      const energyWh = t.energyDelivered === null ? null : t.energyDelivered * 1000;
+      if (entry) entry.sessions.set(t.connectorId, { energyWh, powerW: null });
     }
     state = next;
     const missed = pending;

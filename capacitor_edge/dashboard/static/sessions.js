@@ -32,7 +32,7 @@
       el("td", { class: "status" }, t.status === "active" ? "⚡ live" : "■ " + t.status),
       el("td", {}, time(t.startTime)),
       el("td", {}, duration(t.durationMinutes)),
-      el("td", {}, kwh(t.energyDelivered)),
+      el("td", {}, kwh(t.energyDelivered === null ? null : t.energyDelivered * 1000)),
       el("td", {},
         el("button", { type: "button", onclick: () => powerChart(t) }, "Chart"),
         OPERATOR && t.status === "active"
@@ -48,14 +48,16 @@
 
   function daily(transactions) {
     const days = new Map();
-    const today = new Date();
+    // The 14 days up to the newest session shown (today when there is none).
+    const newest = transactions.map((t) => t.startTime).filter(Boolean).sort().pop();
+    const end = newest ? new Date(newest.slice(0, 10) + "T12:00:00Z") : new Date();
     for (let i = 13; i >= 0; i--) {
-      const d = new Date(today.getTime() - i * 86400000).toISOString().slice(0, 10);
+      const d = new Date(end.getTime() - i * 86400000).toISOString().slice(0, 10);
       days.set(d, 0);
     }
     for (const t of transactions) {
       const day = (t.startTime || "").slice(0, 10);
-      if (days.has(day)) days.set(day, days.get(day) + (t.energyDelivered || 0) / 1000);
+      if (days.has(day)) days.set(day, days.get(day) + (t.energyDelivered || 0));  // kWh
     }
     const items = [...days].map(([label, value]) => ({ label, value }));
     document.getElementById("daily").replaceChildren(
