@@ -276,3 +276,20 @@ async def test_the_users_cli_works_while_the_box_runs(running: Appliance) -> Non
             assert (await client.get("/api/v1/chargers")).status_code == 401
         missing = await cli("delete", "ann")
         assert missing.returncode == 1 and "no user" in missing.stderr
+
+
+async def test_an_event_stream_ends_with_its_login(appliance: Appliance) -> None:
+    with trio.fail_after(TIMEOUT_S):
+        await add_user(appliance, "ann", "viewer")
+        async with browser(appliance) as client, appliance.client() as api:
+            await log_in(client, "ann")
+            csrf = await page_csrf(client)
+            async with client.stream("GET", "/api/v1/events/stream") as stream:
+                assert stream.status_code == 200
+                chunks = stream.aiter_text()
+                assert "stream open" in await anext(chunks)
+                await client.post("/dashboard/logout", data={"csrf": csrf})
+                # The next event wakes the stream, which finds its login gone and ends.
+                await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-9"})
+                rest = [chunk async for chunk in chunks]
+            assert all("charger.registered" not in chunk for chunk in rest)

@@ -11,7 +11,7 @@ from quart_schema import document_response, validate_querystring
 from capacitor_edge.api import event_models as m
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.contract import returns
-from capacitor_edge.api.key_check import principal
+from capacitor_edge.api.key_check import login_active, principal
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.event_feed import EventFeed
 from capacitor_edge.domain.events import Event, Events, parse_types
@@ -90,12 +90,14 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
         resume = _last_event_id()
         start = resume if resume is not None else query_args.after
         cursor = events.head if start is None else start
+        active = login_active()
 
         async def stream() -> AsyncIterator[bytes]:
             position, upto = cursor, events.head
             # Sent at once, so the client knows the stream is open before any event comes.
             yield b": stream open\n\n"
-            while not events.stopping.is_set():
+            # A dashboard's stream ends with its login (checked at least every keep-alive).
+            while not events.stopping.is_set() and active():
                 page = await feed.read(org_id, position, upto, types, charge_box_id)
                 if page.count:
                     # One write per batch: under load a reader sends many events at a time.

@@ -10,6 +10,8 @@ appliance has no daily quota, so they describe this failed-key budget of the cal
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from quart import Blueprint, Response, g, request
@@ -77,7 +79,20 @@ async def _authenticate_login(web: DashboardUsers) -> Any:
         return refused
     # The user's id stands for the key in the command audit (`apiKeyId`): who sent it.
     g.principal = Principal(org_id=user.org_id, key_id=user.id)
+    # A live event stream ends when this login does (logout, idle expiry).
+    g.login_active = partial(web.is_active, login.token)
     return None
+
+
+def login_active() -> Callable[[], bool]:
+    """For a request made with a dashboard login: whether that login is still on. For a key:
+    always true."""
+    check: Callable[[], bool] = g.get("login_active", _always)
+    return check
+
+
+def _always() -> bool:
+    return True
 
 
 def principal() -> Principal:

@@ -154,6 +154,12 @@ class DashboardUsers:
         self._logins.move_to_end(token)
         return login, WebUser(user.id, user.org_id, user.org_name, user.name, user.role)
 
+    def is_active(self, token: str) -> bool:
+        """Whether the login of ``token`` is neither logged out nor idle past its timeout (an
+        open event stream asks this, without counting as use)."""
+        login = self._logins.get(token)
+        return login is not None and trio.current_time() - login.last_seen <= self.idle_timeout_s
+
     def log_out(self, token: str) -> None:
         self._logins.pop(token, None)
 

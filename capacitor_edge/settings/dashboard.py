@@ -10,8 +10,8 @@ from capacitor_edge.settings.checks import doc, positive_check
 
 @dataclass(frozen=True)
 class DashboardSettings:
-    dashboard_idle_timeout_min: float = field(
-        default=30.0,
+    dashboard_idle_timeout_min: int = field(
+        default=30,
         metadata=doc(
             "A dashboard login ends after this many minutes without a request from its browser.",
             check=positive_check,
