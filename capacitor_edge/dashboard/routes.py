@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import secrets
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from quart import Blueprint, Response, render_template, request
+from quart import Blueprint, Response, render_template, request, send_from_directory
 from quart_schema import hide
 
 from capacitor_edge import __version__
@@ -20,6 +21,8 @@ from capacitor_edge.api import web_session
 from capacitor_edge.domain.dashboard_users import DashboardUsers, Login, WebUser
 
 PREFIX = "/dashboard"
+#: The pages' scripts and styles, inside the package (and inside the single-file executable).
+STATIC = Path(__file__).with_name("static")
 #: A random token in a cookie and in the login form (double submit): a login cannot be forged
 #: from another site, which would log the victim in as the attacker.
 LOGIN_CSRF_COOKIE = "capacitor_login_csrf"
@@ -62,13 +65,7 @@ def _local_target(text: str | None) -> str:
 
 
 def dashboard_blueprint(users: DashboardUsers) -> Blueprint:
-    bp = Blueprint(
-        "dashboard",
-        __name__,
-        template_folder="templates",
-        static_folder="static",
-        static_url_path=f"{PREFIX}/static",
-    )
+    bp = Blueprint("dashboard", __name__, template_folder="templates")
 
     @bp.after_request
     async def security_headers(response: Response) -> Response:
@@ -112,6 +109,11 @@ def dashboard_blueprint(users: DashboardUsers) -> Blueprint:
         if found is None:
             return _go(f"{PREFIX}/login?next={request.path}")
         return found
+
+    @bp.get(f"{PREFIX}/static/<path:filename>")
+    @hide  # a route of our own: a blueprint's static route would show in /openapi.json
+    async def static(filename: str) -> Any:
+        return await send_from_directory(STATIC, filename)
 
     @bp.get("/")
     @hide
