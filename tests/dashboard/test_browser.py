@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import trio
+from selenium.webdriver.common.by import By
 
 from tests.conftest import Appliance
 from tests.dashboard.browser import Browser, chromium
@@ -155,9 +156,19 @@ async def test_an_operator_sees_a_charger_live_stops_its_session_and_registers_a
             async with appliance.client() as api:
                 assert (await api.get("/api/v1/chargers/CP-NEW")).status_code == 200
 
+            async with appliance.client() as api:
+                # Port 9 (discard) on loopback: nothing listens, so a delivery fails at once.
+                hook = {"url": "http://127.0.0.1:9/", "events": ["*"]}
+                assert (await api.post("/api/v1/webhooks", json=hook)).status_code == 201
             await browser.open("/dashboard/admin")
             await browser.text_of("#users", "ada")
-            await browser.text_of("#keys", "cap_live_")
+            await browser.run(lambda: browser.driver.find_element(By.ID, "k-name").send_keys("POS"))
+            await browser.click('#new-key button[type="submit"]')
+            await browser.text_of("#new-key-secret", "cap_live_")  # shown once, here
+            await browser.text_of("#keys", "POS")
+            await browser.click('#hooks button[data-action="test"]')
+            await browser.text_of("#outcome", "Test: failed")
+            await browser.text_of("#hooks", "webhook.test")  # in the delivery log
             await browser.screenshot("admin")
 
             await browser.click("#logout")

@@ -38,8 +38,8 @@
       rows.push(el("tr", {}, el("td", {}, h.url), el("td", {}, h.events.join(", ")),
         el("td", {}, h.active ? "active" : "inactive"),
         el("td", {},
-          el("button", { type: "button", onclick: () => deliveries(h, log) }, "Delivery log"), " ",
-          el("button", { type: "button", onclick: () => act("Test", async () => {
+          el("button", { type: "button", "data-action": "log", onclick: () => deliveries(h, log) }, "Delivery log"), " ",
+          el("button", { type: "button", "data-action": "test", onclick: () => act("Test", async () => {
             const r = await api("POST", `/webhooks/${h.id}/test`);
             return { message: r.success ? `delivered (${r.statusCode})` : `failed: ${r.error || r.statusCode}` };
           }).then(() => deliveries(h, log)) }, "Send test"), " ",
