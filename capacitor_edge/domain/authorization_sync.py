@@ -55,7 +55,6 @@ class AuthorizationSync:
         self._lists = local_lists
         self._sync = sync
         self._policy = dict(policy)
-        self._locks: dict[int, trio.Lock] = {}
         self._send, self._receive = trio.open_memory_channel[tuple[str, str]](_QUEUE)
 
     def rebooted(self, charger_seq: int, charge_box_id: str) -> None:
@@ -99,8 +98,7 @@ class AuthorizationSync:
             charger = await self._chargers.find(charge_box_id, org_id)
             if charger is None:
                 return
-            lock = self._locks.setdefault(charger.seq, trio.Lock())
-            async with lock:
+            async with self._lists.lock(charger.seq):
                 if booted:
                     await self._apply_policy(charger)
                 if self._sync:
@@ -144,8 +142,8 @@ class AuthorizationSync:
         update_type = "Differential"
         if booted:
             state = await self._lists.ask_version(principal, charger)
-            if state.version_on_charger != state.version_sent:
-                update_type = "Full"  # the charger lost or replaced its list
+            if state.version_sent == 0 or state.version_on_charger != state.version_sent:
+                update_type = "Full"  # never sent one, or the charger lost or replaced it
         if update_type == "Differential" and state.org_version == version:
             return
         result = await self._lists.update(principal, charger, update_type)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import trio
 from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
@@ -93,6 +94,12 @@ class LocalLists:
         self._clock = clock
         #: Chargers whose features were read on their current connection.
         self.fresh: set[int] = set()
+        self._locks: dict[int, trio.Lock] = {}
+
+    def lock(self, charger_seq: int) -> trio.Lock:
+        """Held while the charger's list is updated: each update numbers its messages from
+        the version the last one ended at."""
+        return self._locks.setdefault(charger_seq, trio.Lock())
 
     def _now(self) -> str:
         return iso_z(self._clock.now())
@@ -129,13 +136,12 @@ class LocalLists:
             call_result.GetConfiguration,
         )
         values = {item["key"]: item.get("value") for item in answer.configuration_key or ()}
-        state = replace(
-            await self.store.state(charger.seq),
+        state = await self.store.change(
+            charger.seq,
             feature_profiles=values.get("SupportedFeatureProfiles") or "",
             max_list=_int(values.get("LocalAuthListMaxLength")),
             max_send=_int(values.get("SendLocalListMaxLength")),
         )
-        await self.store.save(charger.seq, state)
         self.fresh.add(charger.seq)
         return state
 
@@ -144,13 +150,9 @@ class LocalLists:
         answer = await self.calls.exchange(
             principal, charger, call.GetLocalListVersion(), call_result.GetLocalListVersion
         )
-        state = replace(
-            await self.store.state(charger.seq),
-            version_on_charger=int(answer.list_version),
-            asked_at=self._now(),
+        return await self.store.change(
+            charger.seq, version_on_charger=int(answer.list_version), asked_at=self._now()
         )
-        await self.store.save(charger.seq, state)
-        return state
 
     async def view(self, principal: Principal, charge_box_id: str) -> LocalListView:
         """What the charger holds (asked now if it is online) and the box's list for it."""
@@ -177,7 +179,8 @@ class LocalLists:
         except CallUnanswered:
             # Sent without the limits: the charger's own answer says whether it takes it.
             pass
-        return await self.update(principal, charger, update_type)
+        async with self.lock(charger.seq):
+            return await self.update(principal, charger, update_type)
 
     async def update(
         self,
@@ -220,9 +223,7 @@ class LocalLists:
             return LocalListUpdate(
                 update_type, snake_status(status), version, len(entries), index + 1
             )
-        await self.store.save(
-            charger.seq, replace(await self.store.state(charger.seq), org_version=snapshot.version)
-        )
+        await self.store.change(charger.seq, org_version=snapshot.version)
         return LocalListUpdate(
             update_type, "accepted", version, len(entries), len(parts), False, left_out
         )
@@ -243,14 +244,13 @@ class LocalLists:
         sent_at = self._now()
         answer = await self.calls.exchange(principal, charger, request, call_result.SendLocalList)
         status = str(answer.status)
-        state = replace(
-            await self.store.state(charger.seq),
-            update_type=update_type,
-            status=snake_status(status),
-            sent_at=sent_at,
-            answered_at=self._now(),
-        )
+        changes: dict[str, object] = {
+            "update_type": update_type,
+            "status": snake_status(status),
+            "sent_at": sent_at,
+            "answered_at": self._now(),
+        }
         if status == "Accepted":
-            state = replace(state, version_sent=version, version_on_charger=version)
-        await self.store.answered(charger.seq, state, len(entries))
+            changes.update(version_sent=version, version_on_charger=version)
+        await self.store.answered(charger.seq, len(entries), **changes)
         return status

@@ -39,22 +39,28 @@ def find_state(conn: sqlite3.Connection, charger_seq: int) -> LocalListState:
     return LocalListState(**{name: row[name] for name in _COLUMNS})
 
 
-def save_state(conn: sqlite3.Connection, charger_seq: int, state: LocalListState) -> None:
-    values = [getattr(state, name) for name in _COLUMNS]
-    updates = ", ".join(f"{name} = excluded.{name}" for name in _COLUMNS)
+def change_state(conn: sqlite3.Connection, charger_seq: int, changes: dict[str, object]) -> None:
+    """Set only the columns in ``changes``: the sync task and REST reads write different ones
+    at the same time, and a whole-row write from a stale read would undo the other's."""
+    unknown = set(changes) - set(_COLUMNS)
+    assert not unknown, unknown
     conn.execute(
-        f"INSERT INTO charger_local_lists (charger_seq, {', '.join(_COLUMNS)})"
-        f" VALUES (?, {', '.join('?' * len(_COLUMNS))})"
-        f" ON CONFLICT (charger_seq) DO UPDATE SET {updates}",
-        [charger_seq, *values],
+        "INSERT INTO charger_local_lists (charger_seq) VALUES (?) ON CONFLICT DO NOTHING",
+        (charger_seq,),
+    )
+    conn.execute(
+        f"UPDATE charger_local_lists SET {', '.join(f'{name} = ?' for name in changes)}"
+        " WHERE charger_seq = ?",
+        [*changes.values(), charger_seq],
     )
 
 
 def record_answer(
-    conn: sqlite3.Connection, charger_seq: int, state: LocalListState, entries: int
+    conn: sqlite3.Connection, charger_seq: int, changes: dict[str, object], entries: int
 ) -> None:
     """The charger's answer to one SendLocalList, with its journal event."""
-    save_state(conn, charger_seq, state)
+    change_state(conn, charger_seq, changes)
+    state = find_state(conn, charger_seq)
     append_charger_event(
         conn,
         charger_seq,
@@ -76,8 +82,14 @@ class LocalListStore:
     async def state(self, charger_seq: int) -> LocalListState:
         return await self._db.read(lambda c: find_state(c, charger_seq))
 
-    async def save(self, charger_seq: int, state: LocalListState) -> None:
-        await self._db.write(lambda c: save_state(c, charger_seq, state))
+    async def change(self, charger_seq: int, **changes: object) -> LocalListState:
+        """Set the given columns; the state after."""
 
-    async def answered(self, charger_seq: int, state: LocalListState, entries: int) -> None:
-        await self._db.write(lambda c: record_answer(c, charger_seq, state, entries))
+        def write(conn: sqlite3.Connection) -> LocalListState:
+            change_state(conn, charger_seq, changes)
+            return find_state(conn, charger_seq)
+
+        return await self._db.write(write)
+
+    async def answered(self, charger_seq: int, entries: int, **changes: object) -> None:
+        await self._db.write(lambda c: record_answer(c, charger_seq, changes, entries))
