@@ -87,7 +87,7 @@ from websockets.typing import Subprotocol
 try:
     from tests.support.charger_authorization import AuthorizationBehaviour
 except ImportError:  # run as a script: this directory is on sys.path, the repository is not
-    from charger_authorization import AuthorizationBehaviour  # type: ignore[no-redef]
+    from charger_authorization import AuthorizationBehaviour  # type: ignore[no-redef,import-not-found]
 
 LOG = logging.getLogger("ocpp_charger")
 
