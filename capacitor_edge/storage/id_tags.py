@@ -115,10 +115,12 @@ def find_with_parents(conn: sqlite3.Connection, org_id: str, id_tag: str) -> lis
 
 
 def active_sessions_of(conn: sqlite3.Connection, org_id: str, id_tag: str) -> list[tuple[int, int]]:
-    """(charger seq, connector) of every transaction in progress with this idTag."""
+    """(charger seq, connector) of every transaction in progress with this idTag that was
+    Accepted: one refused (e.g. ConcurrentTx itself) is being stopped by its charger and
+    must not make the tag's real session look concurrent."""
     rows = conn.execute(
-        "SELECT charger_seq, connector_id FROM transactions"
-        " WHERE org_id = ? AND status = 'active' AND id_tag = ?",
+        "SELECT charger_seq, connector_id FROM transactions WHERE org_id = ?"
+        " AND status = 'active' AND id_tag = ? AND authorization_status = 'Accepted'",
         (org_id, id_tag),
     ).fetchall()
     return [(row[0], row[1]) for row in rows]
