@@ -220,8 +220,9 @@ class LocalLists:
             if status in RESEND_ON and kind == "Differential" and may_resend:
                 full = await self.update(principal, charger, "Full", may_resend=False)
                 return replace(full, resent=True)
+            # Reported with the version the charger last accepted: this one was refused.
             return LocalListUpdate(
-                update_type, snake_status(status), version, len(entries), index + 1
+                update_type, snake_status(status), version - 1, len(entries), index + 1
             )
         await self.store.change(charger.seq, org_version=snapshot.version)
         return LocalListUpdate(
