@@ -70,7 +70,8 @@ class Authorizer:
         → Invalid, blocked → Blocked, past expiry → Expired, its group's state included)."""
         if self._mode == "open":
             return {"status": "Accepted"}
-        return group_info(await self._id_tags.with_parents(org_id, id_tag), now)
+        chain, _ = await self._id_tags.authorization(org_id, id_tag, sessions=False)
+        return group_info(chain, now)
 
     async def authorize(
         self,
@@ -84,10 +85,12 @@ class Authorizer:
         a transaction in progress elsewhere (a replayed StartTransaction is on its own
         connector, so it does not count against itself). ``open`` mode accepts every tag,
         the shared remote-start tag included, so it never answers ConcurrentTx."""
-        info = await self.id_tag_info(org_id, id_tag, now)
-        if self._mode == "open" or not self._concurrent_tx or info["status"] != "Accepted":
-            return info
-        sessions = await self._id_tags.active_sessions(org_id, id_tag)
-        if any(place != starting_at for place in sessions):
+        if self._mode == "open":
+            return {"status": "Accepted"}
+        chain, sessions = await self._id_tags.authorization(
+            org_id, id_tag, sessions=self._concurrent_tx
+        )
+        info = group_info(chain, now)
+        if info["status"] == "Accepted" and any(place != starting_at for place in sessions):
             info["status"] = "ConcurrentTx"
         return info

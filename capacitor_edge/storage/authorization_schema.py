@@ -21,6 +21,8 @@ AUTHORIZATION_MIGRATION = (
     ) WITHOUT ROWID;
     CREATE INDEX id_tag_changes_version ON id_tag_changes(org_id, version);
     CREATE INDEX id_tags_parent ON id_tags(org_id, parent_id_tag);
+    -- ConcurrentTx: a tag's transactions in progress, read on every Authorize.
+    CREATE INDEX transactions_tag ON transactions(org_id, id_tag, status);
     -- Per charger: the local list (OCPP 1.6 §3.5) the box sent it and what it answered.
     -- version_sent is the charger's own list version (SendLocalList.listVersion), counted per
     -- charger so a list split over several messages gets one version per message; org_version

@@ -259,6 +259,15 @@ def list_snapshot(conn: sqlite3.Connection, org_id: str, since: int | None) -> L
     return ListSnapshot(version, entries, records)
 
 
+def authorization_facts(
+    conn: sqlite3.Connection, org_id: str, id_tag: str, sessions: bool
+) -> tuple[list[IdTagRecord], list[tuple[int, int]]]:
+    """What an Authorize or StartTransaction answer needs, in one read: the tag's chain of
+    parents and (if ``sessions``) its Accepted transactions in progress."""
+    chain = find_with_parents(conn, org_id, id_tag)
+    return chain, active_sessions_of(conn, org_id, id_tag) if sessions and chain else []
+
+
 class IdTagStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -266,11 +275,16 @@ class IdTagStore:
     async def find(self, org_id: str, id_tag: str) -> IdTagRecord | None:
         return await self._db.read(lambda c: find_id_tag(c, org_id, id_tag))
 
-    async def with_parents(self, org_id: str, id_tag: str) -> list[IdTagRecord]:
-        return await self._db.read(lambda c: find_with_parents(c, org_id, id_tag))
-
-    async def active_sessions(self, org_id: str, id_tag: str) -> list[tuple[int, int]]:
-        return await self._db.read(lambda c: active_sessions_of(c, org_id, id_tag))
+    async def authorization(
+        self, org_id: str, id_tag: str, sessions: bool
+    ) -> tuple[list[IdTagRecord], list[tuple[int, int]]]:
+        """:func:`authorization_facts`, read on the event loop's thread: a few indexed rows on
+        the hot path of every Authorize and StartTransaction, where a worker thread's hop
+        cost more than the reads (two hops took Authorize from ~1,200-1,450 to ~570-950 per
+        server CPU-second)."""
+        return await self._db.read_inline(
+            lambda c: authorization_facts(c, org_id, id_tag, sessions)
+        )
 
     async def insert(self, org_id: str, record: IdTagRecord) -> None:
         await self._db.write(lambda c: insert_id_tag(c, org_id, record))
