@@ -93,6 +93,10 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             await client.patch("/api/v1/id-tags/T1", json={"blocked": True})
             await client.delete("/api/v1/id-tags/T1")
             await client.get("/api/v1/id-tags/T1")  # 404
+            csv_body = "idTag,parentIdTag,expiryDate,blocked\r\nT2,,,false\r\n"
+            await client.post("/api/v1/id-tags.csv", content=csv_body)
+            await client.post("/api/v1/id-tags.csv", content="nope\r\n")  # 400
+            await client.get("/api/v1/id-tags.csv")
             await client.get("/api/v1/transactions")
             await client.get("/api/v1/transactions?from=yesterday")  # 400
             await client.get("/api/v1/transactions.csv")
@@ -116,6 +120,16 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             await client.put(f"{CP}/smart-charging", json={"phases": 1, "voltage": 240})
             await client.get(f"{CP}/smart-charging")
             await client.get(f"{CP}/commands")
+            # Reservations and local lists: the charger is not connected (503).
+            reservation = {"connectorId": 1, "idTag": "T2", "expiryDate": "2099-01-01T00:00:00Z"}
+            await client.post(f"{CP}/reservations", json=reservation)
+            await client.post(f"{CP}/reservations", json={"connectorId": -1})  # 400
+            await client.get(f"{CP}/reservations")
+            await client.delete(f"{CP}/reservations/1")  # 404
+            await client.delete(f"{CP}/reservations/x")  # 400
+            await client.post(f"{CP}/local-list", json={"updateType": "Full"})
+            await client.post(f"{CP}/local-list", json={"updateType": "Half"})  # 400
+            await client.get(f"{CP}/local-list")
             upload = await client.post(
                 "/api/v1/firmware", files={"file": ("fw.bin", b"\x00firmware" * 100)}
             )

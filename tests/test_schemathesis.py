@@ -41,7 +41,8 @@ COMMAND_PATHS = (
     r"^/api/v1/chargers/\{charge_box_id\}/"
     r"(remote-start|reset|unlock|cache/clear|trigger|availability|configuration/get"
     r"|configuration/change|firmware/update|diagnostics|data-transfer|charging-profiles"
-    r"|charging-profiles/\{profile_id\}|connectors/\{connector_id\}/composite-schedule)$"
+    r"|charging-profiles/\{profile_id\}|connectors/\{connector_id\}/composite-schedule"
+    r"|reservations|reservations/\{reservation_id\}|local-list)$"
     r"|^/api/v1/transactions/start$|^/api/v1/transactions/\{transaction_id\}/stop$"
 )
 #: Revoking keys is left out: a stateful step would revoke the very key the run uses

@@ -189,7 +189,10 @@ async def test_every_csms_command_is_answered_realistically(appliance: Appliance
                 "readonly": True,
                 "value": "2",
             }
-            assert keys["SupportedFeatureProfiles"]["value"] == "Core,RemoteTrigger,SmartCharging"
+            assert (
+                keys["SupportedFeatureProfiles"]["value"]
+                == "Core,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging"
+            )
             assert keys["ChargingScheduleAllowedChargingRateUnit"]["value"] == "Current,Power"
             assert "value" not in keys["AuthorizationKey"]
 

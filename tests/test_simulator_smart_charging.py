@@ -374,7 +374,9 @@ async def test_the_charger_reports_smart_charging_in_its_configuration(
             answer = await central.call("GetConfiguration", {"key": keys})
             values = {k["key"]: k["value"] for k in answer["configurationKey"]}
             assert values == {
-                "SupportedFeatureProfiles": "Core,RemoteTrigger,SmartCharging",
+                "SupportedFeatureProfiles": (
+                    "Core,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging"
+                ),
                 "ChargingScheduleAllowedChargingRateUnit": "Current,Power",
                 "ChargeProfileMaxStackLevel": "8",
             }

@@ -16,6 +16,7 @@ from quart_trio.wrappers import TrioRequest
 
 from capacitor_edge import __version__
 from capacitor_edge.api import presenters, responses
+from capacitor_edge.api.authorization import authorization_blueprint
 from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.charging_profiles import charging_profiles_blueprint
 from capacitor_edge.api.commands import commands_blueprint
@@ -131,6 +132,7 @@ def create_app(
         charging_profiles_blueprint(services.smart_charging),
         events_blueprint(services.events),
         webhooks_blueprint(services.webhooks),
+        authorization_blueprint(services.commands, services.reservations),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys, services.dashboard_users)

@@ -34,6 +34,7 @@ from capacitor_edge.domain.errors import (
     StorageFull,
 )
 from capacitor_edge.domain.files import TooLarge
+from capacitor_edge.domain.reservations import ReservationRefused
 from capacitor_edge.domain.smart_charging import SmartChargingUnsupported
 
 log = logging.getLogger("capacitor_edge.api")
@@ -65,6 +66,12 @@ OUTCOMES: dict[type[Exception], ErrorAnswer] = {
         409,
         "SMART_CHARGING_UNSUPPORTED",
         "The charger does not list SmartCharging in its SupportedFeatureProfiles; nothing sent.",
+    ),
+    ReservationRefused: ErrorAnswer(
+        409,
+        "RESERVATION_REFUSED",
+        "The charger answered ReserveNow or CancelReservation with other than Accepted "
+        "(the message says what: Faulted, Occupied, Rejected, Unavailable).",
     ),
     http.Conflict: ErrorAnswer(409, "CONFLICT"),
     TooLarge: ErrorAnswer(413, "PAYLOAD_TOO_LARGE", "Body larger than allowed."),

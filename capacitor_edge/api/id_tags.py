@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from quart import Blueprint
+from quart import Blueprint, Response, request
 from quart_schema import document_response, validate_querystring, validate_request
 
 from capacitor_edge.api import responses as r
+from capacitor_edge.api.authorization_models import IdTagImport
 from capacitor_edge.api.contract import returns
 from capacitor_edge.api.key_check import principal
 from capacitor_edge.api.models import CreateIdTag, PageQuery, PatchIdTag
+from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.id_tags import IdTagRecord, IdTags
 
 
@@ -53,6 +55,37 @@ def id_tags_blueprint(id_tags: IdTags) -> Blueprint:
         return r.IdTagList(
             idTags=[present(record) for record in records],
             pagination=r.Pagination(total=total, limit=query_args.limit, offset=query_args.offset),
+        )
+
+    @bp.get("/id-tags.csv")
+    async def export_id_tags() -> Any:
+        """The whole list as CSV (idTag, parentIdTag, expiryDate, blocked), by idTag; what
+        POST /id-tags.csv reads back."""
+        text = await id_tags.export_csv(principal().org_id)
+        return Response(
+            text,
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="id-tags.csv"'},
+        )
+
+    @bp.post("/id-tags.csv")
+    @returns(IdTagImport)
+    @document_response(r.ErrorBody, 400)
+    async def import_id_tags() -> Any:
+        """Create or replace the tags of a CSV body (the export's columns; a header line
+        first, idTag required; blocked true/false). All or nothing: a bad line is a 400
+        naming it and nothing is stored. Tags not in the file are left as they are."""
+        raw = await request.get_data(cache=False, as_text=False)
+        assert isinstance(raw, bytes)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise Invalid("body", "is not UTF-8 text") from None
+        count = await id_tags.import_csv(principal().org_id, text)
+        return IdTagImport(
+            message=f"{count.created} created, {count.updated} updated",
+            created=count.created,
+            updated=count.updated,
         )
 
     @bp.get("/id-tags/<id_tag>")

@@ -31,6 +31,7 @@ _WHOLE_NUMBER_SEGMENTS = {
     "connector_id": CONNECTOR_ID_DIGITS,
     "transaction_id": TRANSACTION_ID_DIGITS,
     "profile_id": 10,  # api/charging_profiles.py: an OCPP integer
+    "reservation_id": 10,  # api/authorization.py: an OCPP integer
 }
 _TEXT = {"type": "string"}
 _BINARY = {"type": "string", "format": "binary"}
@@ -45,6 +46,11 @@ _NOT_JSON = {
         "text/csv",
         _TEXT,
         "One row per session with the columns of a transaction; booleans as true/false.",
+    ),
+    (f"{API_PREFIX}/id-tags.csv", "get"): (
+        "text/csv",
+        _TEXT,
+        "The id-tag list: idTag, parentIdTag, expiryDate, blocked (true/false).",
     ),
     (f"{API_PREFIX}/chargers/{{charge_box_id}}/diagnostics-files/{{file_id}}", "get"): (
         "application/octet-stream",

@@ -5,6 +5,7 @@ services take their collaborators as arguments and build none of them."""
 from __future__ import annotations
 
 from capacitor_edge.clock import Clock
+from capacitor_edge.domain.authorization_sync import AuthorizationSync
 from capacitor_edge.domain.certificates import CertificateWatch
 from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
@@ -17,7 +18,9 @@ from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.local_lists import LocalLists
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.reservations import Reservations
 from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
@@ -33,6 +36,8 @@ from capacitor_edge.storage.events import EventStore
 from capacitor_edge.storage.files import FileArea, FileStore
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
+from capacitor_edge.storage.local_lists import LocalListStore
+from capacitor_edge.storage.reservations import ReservationStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.users import UserStore
@@ -59,6 +64,23 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         clock,
         settings.nominal_voltage_v,
     )
+    reservations = Reservations(
+        live, charger_store, ReservationStore(db), audit, clock, settings.reservation_sweep_s
+    )
+    local_lists = LocalLists(live, charger_store, id_tag_store, LocalListStore(db), audit, clock)
+    authorization_sync = AuthorizationSync(
+        live,
+        charger_store,
+        id_tag_store,
+        local_lists,
+        sync=settings.local_list_sync == "on",
+        policy=settings.site_authorization_policy(),
+    )
+
+    def rebooted(charger_seq: int, charge_box_id: str) -> None:
+        smart_charging.rebooted(charger_seq, charge_box_id)
+        authorization_sync.rebooted(charger_seq, charge_box_id)
+
     charger_auth = ChargerAuth(
         charger_store,
         failures_per_min=settings.charger_auth_failures_per_min,
@@ -84,15 +106,16 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             charger_store,
             traffic,
             transaction_store,
-            Authorizer(id_tag_store, settings.authorization_mode),
+            Authorizer(id_tag_store, settings.authorization_mode, settings.concurrent_tx == "on"),
             clock,
             settings.heartbeat_interval_s,
             remote_starts,
             settings.accepted_vendors(),
-            rebooted=smart_charging.rebooted,
+            rebooted=rebooted,
+            reservation_used=reservations.used,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
-        id_tags=IdTags(id_tag_store, clock),
+        id_tags=IdTags(id_tag_store, clock, authorization_sync.tags_changed),
         transactions=Transactions(transaction_store, clock),
         commands=Commands(
             live,
@@ -102,6 +125,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             remote_starts,
             clock,
             smart_charging,
+            reservations,
+            local_lists,
         ),
         files=Files(
             FileStore(db),
@@ -124,4 +149,6 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             idle_timeout_s=settings.dashboard_idle_timeout_min * 60,
             failures_per_min=settings.dashboard_login_failures_per_min,
         ),
+        reservations=reservations,
+        authorization_sync=authorization_sync,
     )

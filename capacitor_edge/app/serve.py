@@ -224,6 +224,8 @@ async def serve(
             deliveries = trio.CancelScope()
             async with trio.open_nursery() as front:
                 await front.start(services.smart_charging.run, shutdown)
+                await front.start(services.reservations.run, shutdown)
+                await front.start(services.authorization_sync.run, shutdown)
                 # Webhook deliveries start with the journal as it is: what was committed but
                 # not delivered before a crash goes out now.
                 await front.start(_deliver_webhooks, services, deliveries)

@@ -8,7 +8,7 @@ is only sent once the data is durable (group commit makes that cheap).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import Any
 
@@ -47,7 +47,9 @@ class ChargerMessages:
         remote_starts: RemoteStarts,
         accepted_vendors: frozenset[str] = frozenset(),
         rebooted: Callable[[int, str], None] | None = None,
+        reservation_used: Callable[[int, int, int], Awaitable[None]] | None = None,
     ) -> None:
+        self._reservation_used = reservation_used
         self._remote_starts = remote_starts
         self._rebooted = rebooted
         self._chargers = chargers
@@ -228,10 +230,8 @@ class ChargerMessages:
     # -- OCPP 1.6 Core: charging sessions ---------------------------------------------------
 
     async def authorize(self, charger: ChargerIdentity, payload: dict[str, Any]) -> dict[str, Any]:
-        """OCPP 1.6 §4.1."""
-        info = await self._authorizer.id_tag_info(
-            charger.org_id, payload["idTag"], self._clock.now()
-        )
+        """OCPP 1.6 §4.1: the full IdTagInfo, its group's state and ConcurrentTx included."""
+        info = await self._authorizer.authorize(charger.org_id, payload["idTag"], self._clock.now())
         return {"idTagInfo": info}
 
     async def start_transaction(
@@ -240,7 +240,8 @@ class ChargerMessages:
         """OCPP 1.6 §4.8: every StartTransaction gets a transactionId, also a refused one (the
         charger then stops it); a replayed one gets the id it already has."""
         now = self._clock.now()
-        info = await self._authorizer.id_tag_info(charger.org_id, payload["idTag"], now)
+        place = (charger.charger_seq, payload["connectorId"])
+        info = await self._authorizer.authorize(charger.org_id, payload["idTag"], now, place)
         received_at = iso_z(now)
         started = charger_time(payload["timestamp"], now, received_at)
         if started.zoneless:
@@ -269,6 +270,11 @@ class ChargerMessages:
         )
         if remote is not None:
             remote.resolve(transaction_id, payload["connectorId"])
+        reservation_id = payload.get("reservationId")
+        if reservation_id is not None and self._reservation_used is not None:
+            # OCPP 1.6 §4.8: the reservation is used by this transaction; committed before
+            # the answer like the transaction itself.
+            await self._reservation_used(charger.charger_seq, reservation_id, transaction_id)
         return {"transactionId": transaction_id, "idTagInfo": info}
 
     async def stop_transaction(

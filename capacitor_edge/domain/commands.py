@@ -30,7 +30,9 @@ from capacitor_edge.domain.errors import (
 )
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.local_lists import LocalLists, LocalListUpdate, LocalListView
 from capacitor_edge.domain.remote_starts import RemoteStarts
+from capacitor_edge.domain.reservations import ReservationRecord, Reservations
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.times import normalise_time
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
@@ -64,8 +66,12 @@ class Commands:
         remote_starts: RemoteStarts,
         clock: Clock,
         smart_charging: SmartCharging | None = None,
+        reservations: Reservations | None = None,
+        local_lists: LocalLists | None = None,
     ) -> None:
         self._smart_charging = smart_charging
+        self._reservations = reservations
+        self._local_lists = local_lists
         self._live = live
         self._chargers = chargers
         self._transactions = transactions
@@ -282,6 +288,47 @@ class Commands:
         request = call.RemoteStopTransaction(transaction_id=transaction_id)
         status = await self._status_of(principal, transaction.charge_box_id, request)
         return RemoteStopAnswer(transaction.charge_box_id, status)
+
+    # -- Reservation and Local Auth List Management profiles (issue 17) ------------------
+
+    async def reserve_now(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        connector_id: int,
+        id_tag: str,
+        expiry_date: str,
+        parent_id_tag: str | None = None,
+    ) -> ReservationRecord:
+        """ReserveNow (OCPP 1.6 §5.13); a refusal raises ReservationRefused."""
+        assert self._reservations is not None
+        return await self._reservations.reserve(
+            principal, charge_box_id, connector_id, id_tag, expiry_date, parent_id_tag
+        )
+
+    async def cancel_reservation(
+        self, principal: Principal, charge_box_id: str, reservation_id: int
+    ) -> ReservationRecord:
+        """CancelReservation (OCPP 1.6 §5.1)."""
+        assert self._reservations is not None
+        return await self._reservations.cancel(principal, charge_box_id, reservation_id)
+
+    async def send_local_list(
+        self,
+        principal: Principal,
+        charge_box_id: str,
+        update_type: Literal["Full", "Differential"],
+    ) -> LocalListUpdate:
+        """SendLocalList (OCPP 1.6 §5.15) of the organisation's id-tag list."""
+        assert self._local_lists is not None
+        return await self._local_lists.send(principal, charge_box_id, update_type)
+
+    async def get_local_list_version(
+        self, principal: Principal, charge_box_id: str
+    ) -> LocalListView:
+        """GetLocalListVersion (OCPP 1.6 §5.10), with the box's record of the list."""
+        assert self._local_lists is not None
+        return await self._local_lists.view(principal, charge_box_id)
 
     async def history(
         self, principal: Principal, charge_box_id: str, limit: int, offset: int

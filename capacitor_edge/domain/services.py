@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capacitor_edge.clock import Clock
+from capacitor_edge.domain.authorization_sync import AuthorizationSync
 from capacitor_edge.domain.certificates import CertificateWatch
 from capacitor_edge.domain.charger_credentials import ChargerAuth
 from capacitor_edge.domain.charger_messages import ChargerMessages
@@ -19,6 +20,7 @@ from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.reservations import Reservations
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
@@ -47,3 +49,5 @@ class Services:
     events: Events
     webhooks: Webhooks
     dashboard_users: DashboardUsers
+    reservations: Reservations
+    authorization_sync: AuthorizationSync

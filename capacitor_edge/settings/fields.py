@@ -7,6 +7,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from capacitor_edge.settings.authorization import AuthorizationSettings
 from capacitor_edge.settings.checks import (
     authorization_mode_check,
     doc,
@@ -27,7 +28,7 @@ from capacitor_edge.settings.values import HostPort, SettingsError
 
 
 @dataclass(frozen=True)
-class Settings(DashboardSettings):
+class Settings(DashboardSettings, AuthorizationSettings):
     data_dir: Path = field(
         default=Path("capacitor-data"),
         metadata=doc(

@@ -4,7 +4,8 @@ A behaviour gets the charger and the (already validated) request payload and ret
 payload and, optionally, a step to run once the answer is on the wire (a Reset answers Accepted,
 then reboots). To answer a new command, write one function here decorated with
 ``@behaviour("Action")``; any other Central System request is answered NotSupported, as outside
-the charger's SupportedFeatureProfiles (Core, RemoteTrigger, SmartCharging).
+the charger's SupportedFeatureProfiles (Core, RemoteTrigger, SmartCharging; and
+LocalAuthListManagement and Reservation, answered in :mod:`capacitor_edge.simulator.authorization`).
 """
 
 from __future__ import annotations

@@ -31,6 +31,9 @@ from capacitor_edge import __version__
 from capacitor_edge.clock import Clock, SystemClock, iso_z
 from capacitor_edge.protocol import ALL_ACTIONS, CallReceived, SchemaRegistry
 from capacitor_edge.simulator import answers
+
+# Registers its behaviours (Local Auth List Management, Reservation) in answers' table.
+from capacitor_edge.simulator import authorization as authorization
 from capacitor_edge.simulator.charging import Charging
 from capacitor_edge.simulator.configuration import Configuration
 from capacitor_edge.simulator.connectors import (

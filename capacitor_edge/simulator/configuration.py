@@ -13,7 +13,7 @@ from typing import Any, Final
 MEASURANDS: Final = frozenset(
     {"Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage"}
 )
-SUPPORTED_PROFILES: Final = "Core,RemoteTrigger,SmartCharging"
+SUPPORTED_PROFILES: Final = "Core,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging"
 #: OCPP 1.6 CiString500 for configuration values.
 MAX_VALUE_LENGTH: Final = 500
 
@@ -70,6 +70,11 @@ class Configuration:
             "ConnectorPhaseRotation": Key("NotApplicable", False, _any),
             "GetConfigurationMaxKeys": Key("50", True, _integer),
             "HeartbeatInterval": Key("300", False, _integer),
+            # §9.2 Local Auth List Management, §9.5 Reservation (simulator/authorization.py).
+            "LocalAuthListEnabled": Key("true", False, _boolean),
+            "LocalAuthListMaxLength": Key("100", True, _integer),
+            "SendLocalListMaxLength": Key("50", True, _integer),
+            "ReserveConnectorZeroSupported": Key("true", True, _boolean),
             "LocalAuthorizeOffline": Key("false", False, _boolean),
             "LocalPreAuthorize": Key("false", False, _boolean),
             "MeterValuesAlignedData": Key("Energy.Active.Import.Register", False, _measurands),

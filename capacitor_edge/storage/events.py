@@ -29,6 +29,14 @@ EVENT_TYPES = (
     "transaction.stopped",
     "command.completed",
     "webhook.disabled",
+    "id_tag.created",
+    "id_tag.updated",
+    "id_tag.deleted",
+    "local_list.updated",
+    "reservation.created",
+    "reservation.used",
+    "reservation.expired",
+    "reservation.cancelled",
 )
 
 

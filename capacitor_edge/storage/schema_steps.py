@@ -5,6 +5,7 @@ shipped; append a new one."""
 from __future__ import annotations
 
 from capacitor_edge.storage.users import USERS_MIGRATION
+from capacitor_edge.storage.authorization_schema import AUTHORIZATION_MIGRATION
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -367,4 +368,5 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     USERS_MIGRATION,
+    AUTHORIZATION_MIGRATION,
 ]

@@ -84,6 +84,11 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
+try:
+    from tests.support.charger_authorization import AuthorizationBehaviour
+except ImportError:  # run as a script: this directory is on sys.path, the repository is not
+    from charger_authorization import AuthorizationBehaviour  # type: ignore[no-redef,import-not-found]
+
 LOG = logging.getLogger("ocpp_charger")
 
 JsonDict = dict[str, Any]
@@ -101,18 +106,22 @@ def emit(obj: JsonDict) -> None:
 
 # key -> (value, readonly)
 DEFAULT_CONFIGURATION: dict[str, tuple[str, bool]] = {
+    "AuthorizationCacheEnabled": ("true", False),
     "AuthorizeRemoteTxRequests": ("true", False),
     "ChargingScheduleAllowedChargingRateUnit": ("Current,Power", True),
     "ClockAlignedDataInterval": ("0", False),
     "ConnectionTimeOut": ("60", False),
     "GetConfigurationMaxKeys": ("50", True),
     "HeartbeatInterval": ("300", False),
+    "LocalAuthListEnabled": ("true", False),
+    "LocalAuthListMaxLength": ("100", True),
     "LocalAuthorizeOffline": ("true", False),
     "LocalPreAuthorize": ("false", False),
     "MeterValuesSampledData": ("Energy.Active.Import.Register", False),
     "MeterValueSampleInterval": ("60", False),
     "NumberOfConnectors": ("1", True),
     "ResetRetries": ("3", False),
+    "SendLocalListMaxLength": ("100", True),
     "StopTransactionOnEVSideDisconnect": ("true", False),
     "StopTransactionOnInvalidId": ("true", False),
     "SupportedFeatureProfiles": (
@@ -197,6 +206,7 @@ class SimulatedCharger(ChargePoint):  # type: ignore[misc]
         self.recorder = connection
         self.overrides: dict[str, Any] = {}
         self.configuration: dict[str, tuple[str, bool]] = dict(DEFAULT_CONFIGURATION)
+        self.authorization = AuthorizationBehaviour(self.configuration)
 
     # -- routing hooks ------------------------------------------------------ #
 
@@ -232,6 +242,8 @@ class SimulatedCharger(ChargePoint):  # type: ignore[misc]
     # -- answers ------------------------------------------------------------ #
 
     def default_answer(self, action: str, req: JsonDict) -> JsonDict:
+        if self.authorization.answers(action):
+            return self.authorization.answer(action, req)
         if action == "UnlockConnector":
             return {"status": "Unlocked"}
         if action == "GetConfiguration":
@@ -240,8 +252,6 @@ class SimulatedCharger(ChargePoint):  # type: ignore[misc]
             return self._change_configuration(req)
         if action == "GetDiagnostics":
             return {"fileName": "diagnostics.log"}
-        if action == "GetLocalListVersion":
-            return {"listVersion": 0}
         if action == "GetLog":
             return {"status": "Accepted", "filename": "charger.log"}
         if action == "GetInstalledCertificateIds":
@@ -400,6 +410,8 @@ class Controller:
             return {"closed": True, "code": self.ws.close_code, "reason": self.ws.close_reason}
         if cmd.get("ping"):
             return {"pong": True}
+        if "local_list" in cmd:
+            return self.cp.authorization.control(cmd["local_list"])
         if "configure" in cmd:
             for key, value in dict(cmd["configure"]).items():
                 if value is None:
