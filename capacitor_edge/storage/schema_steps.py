@@ -4,8 +4,8 @@ shipped; append a new one."""
 
 from __future__ import annotations
 
-from capacitor_edge.storage.users import USERS_MIGRATION
 from capacitor_edge.storage.authorization_schema import AUTHORIZATION_MIGRATION
+from capacitor_edge.storage.users import USERS_MIGRATION
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
