@@ -21,6 +21,7 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -34,6 +35,7 @@ from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.uplink import UplinkStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
 
@@ -116,4 +118,5 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             event_store, clock, settings.event_retention_days, settings.event_retention_rows
         ),
         webhooks=Webhooks(WebhookStore(db), event_store, clock),
+        uplink=Uplink(UplinkStore(db), charger_store),
     )

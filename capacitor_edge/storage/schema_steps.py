@@ -4,6 +4,8 @@ shipped; append a new one."""
 
 from __future__ import annotations
 
+from capacitor_edge.storage.uplink_cursors import UPLINK_MIGRATION
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "organisations, api keys and chargers",
@@ -364,4 +366,5 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    UPLINK_MIGRATION,
 ]
