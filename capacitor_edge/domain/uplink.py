@@ -4,6 +4,8 @@ who a command from the fleet acts as."""
 
 from __future__ import annotations
 
+import trio
+
 from capacitor_edge.domain.errors import NotFound
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.storage.chargers import ChargerStore
@@ -19,6 +21,9 @@ class Uplink:
     def __init__(self, store: UplinkStore, chargers: ChargerStore) -> None:
         self._store = store
         self._chargers = chargers
+        #: The newest cursor written in this run (0 before the first).
+        self.persisted = 0
+        self._moved = trio.Event()
 
     @property
     def head(self) -> int:
@@ -34,6 +39,14 @@ class Uplink:
 
     async def advance(self, cursor: int) -> None:
         await self._store.advance(cursor)
+        self.persisted = max(self.persisted, cursor)
+        self._moved.set()
+        self._moved = trio.Event()
+
+    async def wait_persisted(self, seq: int) -> None:
+        """Return once the cursor is durably at ``seq`` or beyond."""
+        while self.persisted < seq:
+            await self._moved.wait()
 
     async def read_after(self, after: int, limit: int, site: str) -> list[UplinkEvent]:
         return await self._store.read_after(after, limit, site)

@@ -121,6 +121,7 @@ class Link:
     ) -> None:
         self.broker = broker
         self.connected = False
+        self._stopping = False
         self._token = trio.lowlevel.current_trio_token()
         client = Client(
             CallbackAPIVersion.VERSION2,
@@ -200,7 +201,7 @@ class Link:
         self._connected_cb()
 
     def _disconnected(self, reason: str) -> None:
-        if self.connected:
+        if self.connected and not self._stopping:
             log.warning("MQTT uplink lost %s: %s", self.broker.describe(), reason)
         self.connected = False
         self._disconnected_cb()
@@ -211,6 +212,7 @@ class Link:
         self._client.loop_start()
 
     async def stop(self) -> None:
+        self._stopping = True
         self._client.disconnect()
         # loop_stop joins paho's thread: not on the event loop's thread.
         await trio.to_thread.run_sync(self._client.loop_stop)
