@@ -8,6 +8,7 @@ tests fail and say how to install it: CI must run them, so they are never skippe
 
 from __future__ import annotations
 
+import getpass
 import shutil
 import signal
 import socket
@@ -70,6 +71,9 @@ class Mosquitto:
 
     def _config(self) -> Path:
         lines = [
+            # As root, mosquitto drops to the user "mosquitto", which cannot write the test's
+            # directory (its persistence file then is never saved); as anyone else it stays.
+            f"user {getpass.getuser()}",
             "per_listener_settings false",
             "allow_anonymous true",
             # Sessions and retained messages survive a restart, as on a fleet's broker.
