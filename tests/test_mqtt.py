@@ -4,6 +4,8 @@ under charger traffic, commands from the fleet (allowed and refused), and the la
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ from tests.conftest import (
 from tests.support.charger_process import ChargerProcess
 from tests.support.mosquitto import Mosquitto, running_mosquitto
 from tests.support.mqtt_client import Consumer, Received, connect_consumer, disconnect
+from tests.support.server_process import ServerProcess
 
 TIMEOUT_S = 60
 SITE = "lot-7"
@@ -211,3 +214,131 @@ async def test_a_broker_outage_under_charger_traffic_loses_nothing_and_keeps_ord
             row = conn.execute("SELECT cursor, active FROM uplink_cursors").fetchone()
         assert row[0] >= max(expected) and row[1] == 1
         await disconnect(fleet)
+
+
+async def request(
+    fleet: Consumer, reply_topic: str, correlation: bytes, payload: dict[str, Any] | str
+) -> Received:
+    """Send one command request over MQTT 5 and wait for its correlated reply."""
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    fleet.publish(f"{BASE}/commands", text, response_topic=reply_topic, correlation=correlation)
+
+    def reply() -> Received | None:
+        for message in fleet.on(reply_topic):
+            if message.correlation == correlation:
+                return message
+        return None
+
+    found: Received = await fleet.wait_until(reply)
+    return found
+
+
+async def test_a_command_over_mqtt_reaches_the_charger_and_its_answer_comes_back_correlated(
+    uplinked: Appliance, broker: Mosquitto
+) -> None:
+    with trio.fail_after(TIMEOUT_S):
+        fleet = await connect_consumer(broker.port, ["fleet/replies/#"], client_id="fleet-cmd")
+        async with uplinked.client() as api:
+            await register(api, "CP-M4")
+            url = f"{uplinked.endpoints.ocpp_url}/ocpp/CP-M4"
+            async with ChargerProcess.start(url) as charger:
+                await charger.wait_connected()
+                await charger.call("BootNotification", BOOT)
+                command = {"command": "reset", "chargeBoxId": "CP-M4", "body": {"type": "Soft"}}
+                reply = await request(fleet, "fleet/replies/a", b"req-1", command)
+                sent = await charger.next_csms_call("Reset")
+                assert sent["payload"] == {"type": "Soft"} or sent.get("type") == "Soft"
+                # A charger's refusal is an answer too, as over REST.
+                await charger.respond({"Reset": {"status": "Rejected"}})
+                rejected = await request(fleet, "fleet/replies/a", b"req-2", command)
+            log = (await api.get("/api/v1/chargers/CP-M4/commands")).json()["commands"]
+        assert reply.json() == {
+            "success": True,
+            "command": "reset",
+            "chargeBoxId": "CP-M4",
+            "result": {"status": "accepted"},
+        }
+        assert rejected.json()["result"] == {"status": "rejected"}
+        # Audited like a REST command; the key is "mqtt".
+        assert [(c["action"], c["apiKeyId"]) for c in log][:2] == [
+            ("Reset", "mqtt"),
+            ("Reset", "mqtt"),
+        ]
+        await disconnect(fleet)
+
+
+async def test_commands_the_settings_do_not_allow_or_that_are_invalid_are_refused(
+    uplinked: Appliance, broker: Mosquitto
+) -> None:
+    """Only `reset` is allowed here: an unlock is refused before anything is sent; bad input
+    gets the REST API's VALIDATION_ERROR naming the field; the uplink goes on serving."""
+    with trio.fail_after(TIMEOUT_S):
+        fleet = await connect_consumer(broker.port, ["fleet/replies/#"], client_id="fleet-no")
+        async with uplinked.client() as api:
+            await register(api, "CP-M5")
+            url = f"{uplinked.endpoints.ocpp_url}/ocpp/CP-M5"
+            async with ChargerProcess.start(url) as charger:
+                await charger.wait_connected()
+                topic = "fleet/replies/b"
+                unlock = {"command": "unlock", "chargeBoxId": "CP-M5", "body": {"connectorId": 1}}
+                forbidden = (await request(fleet, topic, b"1", unlock)).json()
+                bad_type = {"command": "reset", "chargeBoxId": "CP-M5", "body": {"type": "Warm"}}
+                invalid = (await request(fleet, topic, b"2", bad_type)).json()
+                unknown = {"command": "explode", "chargeBoxId": "CP-M5"}
+                no_such = (await request(fleet, topic, b"3", unknown)).json()
+                not_json = (await request(fleet, topic, b"4", "{not json")).json()
+                elsewhere = {"command": "reset", "chargeBoxId": "CP-NONE", "body": {"type": "Hard"}}
+                missing = (await request(fleet, topic, b"5", elsewhere)).json()
+                good = {"command": "reset", "chargeBoxId": "CP-M5", "body": {"type": "Hard"}}
+                accepted = (await request(fleet, topic, b"6", good)).json()
+            log = (await api.get("/api/v1/chargers/CP-M5/commands")).json()["commands"]
+        assert forbidden["success"] is False
+        assert forbidden["error"]["code"] == "FORBIDDEN"
+        assert "mqtt_allowed_commands" in forbidden["error"]["message"]
+        assert invalid["error"]["code"] == "VALIDATION_ERROR"
+        assert invalid["error"]["message"].startswith("body.type: ")
+        assert no_such["error"]["code"] == "VALIDATION_ERROR"
+        assert no_such["error"]["message"].startswith("command: unknown command 'explode'")
+        assert not_json["error"] == {
+            "code": "VALIDATION_ERROR",
+            "message": "payload: not valid JSON",
+        }
+        assert missing["error"] == {"code": "NOT_FOUND", "message": "Charger CP-NONE not found"}
+        assert accepted["result"] == {"status": "accepted"}
+        # Nothing refused reached the charger: only the allowed Reset is in its command log.
+        assert [c["action"] for c in log] == ["Reset"]
+        await disconnect(fleet)
+
+
+async def test_the_last_will_marks_the_site_offline_when_the_box_is_killed(
+    tmp_path: Path, broker: Mosquitto
+) -> None:
+    """The real CLI in a subprocess, killed with SIGKILL: the broker publishes its will."""
+    env = {
+        **os.environ,
+        "CAPACITOR_EDGE_MQTT_URL": broker.url,
+        "CAPACITOR_EDGE_SITE_ID": SITE,
+        "CAPACITOR_EDGE_MQTT_KEEPALIVE_S": "2",
+    }
+    with trio.fail_after(TIMEOUT_S):
+        fleet = await connect_consumer(broker.port, [f"{BASE}/status"], client_id="fleet-will")
+        async with ServerProcess.start(tmp_path / "data", env=env, expect_exit_code=None) as box:
+
+            def site_online() -> bool | None:
+                said = fleet.on(f"{BASE}/status")
+                return bool(said) and said[-1].json()["online"] is True
+
+            await fleet.wait_until(site_online)
+            box.kill()
+            await box.process.wait()
+
+            def site_offline() -> bool:
+                said = fleet.on(f"{BASE}/status")
+                return said[-1].json()["online"] is False
+
+            await fleet.wait_until(site_offline)
+        late = await connect_consumer(broker.port, [f"{BASE}/status"], client_id="fleet-late")
+        retained = await late.wait_until(lambda: late.on(f"{BASE}/status"))
+        assert retained[-1].retain and retained[-1].json()["online"] is False
+        await disconnect(fleet)
+        await disconnect(late)

@@ -20,7 +20,7 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.settings import Settings
 from capacitor_edge.settings.mqtt import allowed_command_kinds
-from capacitor_edge.uplink.commands_in import Targets, error_body, execute
+from capacitor_edge.uplink.commands_in import Targets, execute
 from capacitor_edge.uplink.link import GOODBYE_S, Broker, Link, Will
 from capacitor_edge.uplink.publisher import RETRY_S, Publisher
 from capacitor_edge.uplink.state import RetainedState
@@ -111,21 +111,20 @@ class MqttUplink:
         limiter = trio.CapacityLimiter(COMMANDS_AT_ONCE)
         async with trio.open_nursery() as nursery:
             async for message in self._requests:
-                await limiter.acquire_on_behalf_of(message)
-                nursery.start_soon(self._answer, link, message, limiter)
+                # A token per request: a task may not release what its parent acquired.
+                borrower = object()
+                await limiter.acquire_on_behalf_of(borrower)
+                nursery.start_soon(self._answer, link, message, limiter, borrower)
 
     async def _answer(
-        self, link: Link, message: MQTTMessage, limiter: trio.CapacityLimiter
+        self, link: Link, message: MQTTMessage, limiter: trio.CapacityLimiter, borrower: object
     ) -> None:
         try:
             reply = await execute(
                 bytes(message.payload), self._allowed, self._uplink, self._targets
             )
-        except BaseException:
-            reply = error_body("INTERNAL_ERROR", "Internal server error")
-            raise
         finally:
-            limiter.release_on_behalf_of(message)
+            limiter.release_on_behalf_of(borrower)
         properties = message.properties
         response_topic = getattr(properties, "ResponseTopic", None)
         correlation = getattr(properties, "CorrelationData", None)
