@@ -80,7 +80,7 @@ Run = Callable[[Targets, Principal, str, Any], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
-class Kind:
+class CommandKind:
     body: type[BaseModel]
     run: Run
 
@@ -149,16 +149,16 @@ async def _clear_profile(
 
 #: Command kind -> its body's model and the domain call. Reservations (issue 17) are one row
 #: each here once the domain has them.
-KINDS: dict[str, Kind] = {
-    "reset": Kind(ResetRequest, _reset),
-    "unlock": Kind(UnlockRequest, _unlock),
-    "availability": Kind(AvailabilityRequest, _availability),
-    "clear_cache": Kind(Empty, _clear_cache),
-    "trigger": Kind(TriggerRequest, _trigger),
-    "remote_start": Kind(RemoteStart, _remote_start),
-    "remote_stop": Kind(RemoteStopBody, _remote_stop),
-    "set_charging_profile": Kind(SetChargingProfileRequest, _set_profile),
-    "clear_charging_profile": Kind(ClearChargingProfilesQuery, _clear_profile),
+KINDS: dict[str, CommandKind] = {
+    "reset": CommandKind(ResetRequest, _reset),
+    "unlock": CommandKind(UnlockRequest, _unlock),
+    "availability": CommandKind(AvailabilityRequest, _availability),
+    "clear_cache": CommandKind(Empty, _clear_cache),
+    "trigger": CommandKind(TriggerRequest, _trigger),
+    "remote_start": CommandKind(RemoteStart, _remote_start),
+    "remote_stop": CommandKind(RemoteStopBody, _remote_stop),
+    "set_charging_profile": CommandKind(SetChargingProfileRequest, _set_profile),
+    "clear_charging_profile": CommandKind(ClearChargingProfilesQuery, _clear_profile),
 }
 
 #: Error class -> the REST API's error code for it (capacitor_edge.api.errors.OUTCOMES); the
@@ -197,7 +197,7 @@ def _validation_message(error: ValidationError, where: str) -> str:
     return "; ".join(parts) or f"{where}: invalid"
 
 
-def parse(payload: bytes, allowed: frozenset[str]) -> tuple[CommandRequest, Kind, BaseModel]:
+def parse(payload: bytes, allowed: frozenset[str]) -> tuple[CommandRequest, CommandKind, BaseModel]:
     """The request, its kind and its checked body; :class:`Refused` when it is not one."""
     try:
         raw = json.loads(payload)

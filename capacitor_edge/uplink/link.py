@@ -106,7 +106,7 @@ class Will:
     payload: bytes
 
 
-class Link:
+class BrokerLink:
     """The client; callbacks arrive in Trio, in the order paho made them."""
 
     def __init__(

@@ -18,7 +18,7 @@ import trio
 
 from capacitor_edge.domain.errors import StorageFailure
 from capacitor_edge.domain.uplink import Uplink
-from capacitor_edge.uplink.link import Link
+from capacitor_edge.uplink.link import BrokerLink
 from capacitor_edge.uplink.state import RetainedState
 from capacitor_edge.uplink.topics import Topics
 
@@ -36,7 +36,7 @@ class Publisher:
     def __init__(
         self,
         uplink: Uplink,
-        link: Link,
+        link: BrokerLink,
         topics: Topics,
         state: RetainedState,
         max_inflight: int,

@@ -21,7 +21,7 @@ from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.settings import Settings
 from capacitor_edge.settings.mqtt import allowed_command_kinds
 from capacitor_edge.uplink.commands_in import Targets, execute
-from capacitor_edge.uplink.link import GOODBYE_S, Broker, Link, Will
+from capacitor_edge.uplink.link import GOODBYE_S, Broker, BrokerLink, Will
 from capacitor_edge.uplink.publisher import RETRY_S, Publisher
 from capacitor_edge.uplink.state import RetainedState
 from capacitor_edge.uplink.topics import Topics, dumps
@@ -52,7 +52,7 @@ class MqttUplink:
         settings = self._settings
         broker = Broker.from_settings(settings, self.topics.site)
         offline = self.topics.site_status(False, "").encode()
-        link = Link(
+        link = BrokerLink(
             broker,
             Will(self.topics.status, offline),
             on_connected=self._connected.set,
@@ -83,10 +83,10 @@ class MqttUplink:
                 await self._goodbye(link, publisher)
 
     @staticmethod
-    def _retain(link: Link, topic: str, payload: str) -> None:
+    def _retain(link: BrokerLink, topic: str, payload: str) -> None:
         link.publish(topic, payload, retain=True)
 
-    async def _on_each_connection(self, link: Link, state: RetainedState) -> None:
+    async def _on_each_connection(self, link: BrokerLink, state: RetainedState) -> None:
         while True:
             await self._connected.wait()
             self._connected = trio.Event()
@@ -107,7 +107,7 @@ class MqttUplink:
         except trio.WouldBlock:
             log.warning("MQTT command dropped: %d already waiting", COMMAND_QUEUE)
 
-    async def _serve_commands(self, link: Link) -> None:
+    async def _serve_commands(self, link: BrokerLink) -> None:
         limiter = trio.CapacityLimiter(COMMANDS_AT_ONCE)
         async with trio.open_nursery() as nursery:
             async for message in self._requests:
@@ -117,7 +117,11 @@ class MqttUplink:
                 nursery.start_soon(self._answer, link, message, limiter, borrower)
 
     async def _answer(
-        self, link: Link, message: MQTTMessage, limiter: trio.CapacityLimiter, borrower: object
+        self,
+        link: BrokerLink,
+        message: MQTTMessage,
+        limiter: trio.CapacityLimiter,
+        borrower: object,
     ) -> None:
         try:
             reply = await execute(
@@ -133,7 +137,7 @@ class MqttUplink:
             return
         link.publish(response_topic, dumps(reply), correlation=correlation)
 
-    async def _goodbye(self, link: Link, publisher: Publisher) -> None:
+    async def _goodbye(self, link: BrokerLink, publisher: Publisher) -> None:
         """At shutdown: the site marked offline (retained; queued before the DISCONNECT, which
         paho sends after it), the cursor persisted, then a clean disconnect."""
         with trio.move_on_after(GOODBYE_S):
