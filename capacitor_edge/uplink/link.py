@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import ssl
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,8 @@ class BrokerLink:
         self.broker = broker
         self.connected = False
         self._stopping = False
+        self._acks: list[tuple[int, str]] = []
+        self._acks_lock = threading.Lock()
         self._token = trio.lowlevel.current_trio_token()
         client = Client(
             CallbackAPIVersion.VERSION2,
@@ -187,7 +190,20 @@ class BrokerLink:
         reason: ReasonCode,
         properties: Properties | None,
     ) -> None:
-        self._to_trio(self._ack_cb, mid, not reason.is_failure, str(reason))
+        # Batched: one wake-up of Trio for every PUBACK that arrived since its last one, not one
+        # each (under load a read of the socket brings many).
+        failed = str(reason) if reason.is_failure else ""
+        with self._acks_lock:
+            self._acks.append((mid, failed))
+            if len(self._acks) > 1:
+                return  # a delivery is already scheduled and will take this one too
+        self._to_trio(self._deliver_acks)
+
+    def _deliver_acks(self) -> None:
+        with self._acks_lock:
+            acks, self._acks = self._acks, []
+        for mid, failed in acks:
+            self._ack_cb(mid, not failed, failed or "Success")
 
     def _on_message(self, client: Client, userdata: object, message: MQTTMessage) -> None:
         self._to_trio(self._message_cb, message)
