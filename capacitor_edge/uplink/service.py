@@ -75,6 +75,7 @@ class MqttUplink:
         try:
             async with trio.open_nursery() as nursery:
                 nursery.start_soon(self._on_each_connection, link, state)
+                nursery.start_soon(state.run)
                 nursery.start_soon(publisher.run, cursor)
                 nursery.start_soon(self._serve_commands, link)
                 task_status.started()

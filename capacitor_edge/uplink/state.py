@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import trio
+
 from capacitor_edge.domain.uplink import ChargerSnapshot
 from capacitor_edge.uplink.topics import (
     CONNECTOR_FIELDS,
@@ -34,7 +36,10 @@ STATE_EVENTS = frozenset(
     }
 )
 
-#: publish(topic, payload, retain): a QoS 1 publish through the link.
+#: Retained states are published at most this often (the newest of each topic).
+STATE_INTERVAL_S = 0.25
+
+#: publish(topic, payload): a retained QoS 1 publish through the link.
 Publish = Callable[[str, str], None]
 
 
@@ -42,6 +47,9 @@ class RetainedState:
     def __init__(self, topics: Topics, publish: Publish) -> None:
         self._topics = topics
         self._publish = publish
+        #: topic -> its newest payload, not yet published (see :meth:`run`).
+        self._pending: dict[str, str] = {}
+        self._dirty = trio.Event()
         self._chargers: dict[str, dict[str, Any]] = {}
         self._connectors: dict[str, set[int]] = {}
         self._snapshot_head = 0
@@ -105,15 +113,31 @@ class RetainedState:
 
     def _set_charger(self, cbid: str, state: dict[str, Any]) -> None:
         self._chargers[cbid] = state
-        self._publish(self._topics.charger(cbid), dumps(state))
+        self._queue(self._topics.charger(cbid), dumps(state))
 
     def _set_connector(self, cbid: str, connector_id: int, state: dict[str, Any]) -> None:
         self._connectors.setdefault(cbid, set()).add(connector_id)
-        self._publish(self._topics.connector(cbid, connector_id), dumps(state))
+        self._queue(self._topics.connector(cbid, connector_id), dumps(state))
 
     def _clear(self, cbid: str) -> None:
         # An empty retained message deletes the retained one (MQTT 5 §3.3.1.3).
         self._chargers.pop(cbid, None)
-        self._publish(self._topics.charger(cbid), "")
+        self._queue(self._topics.charger(cbid), "")
         for connector_id in sorted(self._connectors.pop(cbid, set())):
-            self._publish(self._topics.connector(cbid, connector_id), "")
+            self._queue(self._topics.connector(cbid, connector_id), "")
+
+    def _queue(self, topic: str, payload: str) -> None:
+        self._pending[topic] = payload  # a newer state of the same topic replaces it
+        self._dirty.set()
+
+    async def run(self) -> None:
+        """Publish the queued states every STATE_INTERVAL_S at most: a connector that changes
+        ten times a second costs one retained publish per interval, not ten (measured: the
+        state publish was half the uplink's cost on the StatusNotification path)."""
+        while True:
+            await self._dirty.wait()
+            self._dirty = trio.Event()
+            pending, self._pending = self._pending, {}
+            for topic, payload in pending.items():
+                self._publish(topic, payload)
+            await trio.sleep(STATE_INTERVAL_S)
