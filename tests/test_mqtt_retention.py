@@ -1,7 +1,7 @@
-"""The journal's retention and the MQTT uplink (issue 19): nothing the broker has not
-acknowledged is pruned, up to the cap; past the cap the oldest go after all, and every
-organisation is told with an ``mqtt.backlog_dropped`` event. No broker needed: this is the
-storage's rule, on a real SQLite file. Also: the uplink's settings, and no secret in logs."""
+"""The MQTT uplink (issue 19), beyond tests/test_mqtt.py: the journal's retention (nothing the
+broker has not acknowledged is pruned, up to the cap; past it the oldest go after all, and every
+organisation is told with an ``mqtt.backlog_dropped`` event: the storage's rule, on a real
+SQLite file), the uplink's settings, no secret in logs, and TLS to the broker."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 import trio
 
+from capacitor_edge.app.certs import SiteFiles, init_site
 from capacitor_edge.clock import iso_z
 from capacitor_edge.settings import SettingsError, load_settings
 from capacitor_edge.storage.events import EventStore, read_events
 from capacitor_edge.storage.uplink import UplinkStore
 from tests.conftest import make_settings, start_appliance, stop_appliance
-from tests.support.mosquitto import running_mosquitto
+from tests.support.mosquitto import TlsFiles, running_mosquitto
+from tests.support.mqtt_client import connect_consumer, disconnect
 from tests.test_journal import open_database
 
 BASE = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
@@ -114,3 +116,32 @@ async def test_no_credential_reaches_a_log_line_or_the_settings_repr(
     assert secret not in caplog.text
     assert secret not in repr(env_settings)
     assert secret.encode() not in broker.log
+
+
+async def test_mqtts_to_a_broker_with_a_certificate_of_the_site_kit(
+    nursery: trio.Nursery, tmp_path: Path
+) -> None:
+    """TLS to the broker: its certificate (from `capacitor-edge certs init`'s kit) is checked
+    against `mqtt_ca_file` and its host name; the fleet, on the plain listener, sees the site."""
+    kit = tmp_path / "kit"
+    await trio.to_thread.run_sync(
+        lambda: init_site(kit, ["localhost"], ["127.0.0.1"], now=datetime.now(UTC))
+    )
+    files = SiteFiles.under(kit)
+    tls = TlsFiles(files.ca_cert, files.server_cert, files.server_key)
+    with trio.fail_after(30):
+        async with running_mosquitto(tmp_path / "broker", tls) as broker:
+            fleet = await connect_consumer(broker.port, ["capacitor/#"], client_id="fleet-tls")
+            settings = make_settings(
+                tmp_path,
+                mqtt_url=broker.tls_url,
+                site_id="lot-tls",
+                mqtt_ca_file=str(files.ca_cert),
+            )
+            appliance = await start_appliance(nursery, settings)
+            said = await fleet.wait_until(lambda: fleet.on("capacitor/lot-tls/status"))
+            await stop_appliance(appliance)
+            await disconnect(fleet)
+    assert said[0].json()["online"] is True
+    assert f"on port {broker.tls_port}.".encode() in broker.log  # the TLS listener
+    assert b"as capacitor-edge-lot-tls" in broker.log

@@ -123,6 +123,7 @@ class BrokerLink:
         self.broker = broker
         self.connected = False
         self._stopping = False
+        self._warned_unreachable = False
         self._acks: list[tuple[int, str]] = []
         self._acks_lock = threading.Lock()
         self._token = trio.lowlevel.current_trio_token()
@@ -148,6 +149,7 @@ class BrokerLink:
         self._message_cb = on_message
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_publish = self._on_publish
         client.on_message = self._on_message
 
@@ -171,6 +173,10 @@ class BrokerLink:
             log.warning("MQTT broker %s refused the connection: %s", self.broker.describe(), reason)
             return
         self._to_trio(self._connected)
+
+    def _on_connect_fail(self, client: Client, userdata: object) -> None:
+        # No reason is given (TCP refused, TLS not trusted, DNS...); said once per outage.
+        self._to_trio(self._unreachable)
 
     def _on_disconnect(
         self,
@@ -213,8 +219,17 @@ class BrokerLink:
     def _connected(self) -> None:
         if not self.connected:
             log.info("MQTT uplink connected to %s", self.broker.describe())
+        self._warned_unreachable = False
         self.connected = True
         self._connected_cb()
+
+    def _unreachable(self) -> None:
+        if not self._warned_unreachable:
+            log.warning(
+                "MQTT broker %s unreachable (connection or TLS failed); retrying",
+                self.broker.describe(),
+            )
+            self._warned_unreachable = True
 
     def _disconnected(self, reason: str) -> None:
         if self.connected and not self._stopping:
