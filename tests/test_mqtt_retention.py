@@ -6,6 +6,7 @@ SQLite file), the uplink's settings, no secret in logs, and TLS to the broker.""
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from capacitor_edge.storage.uplink import UplinkStore
 from tests.conftest import make_settings, start_appliance, stop_appliance
 from tests.support.mosquitto import TlsFiles, running_mosquitto
 from tests.support.mqtt_client import connect_consumer, disconnect
+from tests.support.server_process import capacitor_edge_command
 from tests.test_journal import open_database
 
 BASE = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
@@ -145,3 +147,27 @@ async def test_mqtts_to_a_broker_with_a_certificate_of_the_site_kit(
     assert said[0].json()["online"] is True
     assert f"on port {broker.tls_port}.".encode() in broker.log  # the TLS listener
     assert b"as capacitor-edge-lot-tls" in broker.log
+
+
+async def test_an_unreadable_password_file_stops_the_start_with_one_line(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "CAPACITOR_EDGE_MQTT_URL": "mqtt://127.0.0.1:1",
+        "CAPACITOR_EDGE_MQTT_PASSWORD_FILE": str(tmp_path / "missing"),
+    }
+    command = [
+        *capacitor_edge_command(),
+        "serve",
+        "--data-dir",
+        str(tmp_path / "data"),
+        "--http",
+        "127.0.0.1:0",
+        "--ocpp",
+        "127.0.0.1:0",
+    ]
+    with trio.fail_after(60):
+        done = await trio.run_process(command, env=env, capture_stderr=True, check=False)
+    stderr = done.stderr.decode()
+    assert done.returncode == 2, stderr
+    assert "setting 'mqtt_password_file': cannot read" in stderr
+    assert "Traceback" not in stderr

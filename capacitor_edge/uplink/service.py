@@ -51,7 +51,7 @@ class MqttUplink:
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         settings = self._settings
         broker = Broker.from_settings(settings, self.topics.site)
-        offline = self.topics.site_status(False, "").encode()
+        offline = self.topics.site_status(False, None).encode()
         link = BrokerLink(
             broker,
             Will(self.topics.status, offline),

@@ -45,7 +45,8 @@ class Topics:
     def connector(self, charge_box_id: str, connector_id: int) -> str:
         return f"{self.base}/chargers/{charge_box_id}/connectors/{connector_id}/state"
 
-    def site_status(self, online: bool, at: str) -> str:
+    def site_status(self, online: bool, at: str | None) -> str:
+        """``at`` is None in the last will: the broker publishes it, at a time not known now."""
         return dumps({"site": self.site, "online": online, "timestamp": at})
 
 
