@@ -174,13 +174,20 @@ def run_serve(settings: Settings) -> int:
     except BaseExceptionGroup as group:
         # Nurseries wrap start-up failures in groups; a failure with a plain explanation (a
         # newer database, a port in use) is shown as that one line, not as a traceback.
-        known = group.subgroup(lambda e: isinstance(e, DatabaseTooNew | OSError | StorageFailure))
+        known = group.subgroup(
+            lambda e: isinstance(e, DatabaseTooNew | OSError | StorageFailure | SettingsError)
+        )
         if known is None or (
             known is not group
             and group.subgroup(
                 lambda e: (
                     not isinstance(
-                        e, DatabaseTooNew | OSError | StorageFailure | BaseExceptionGroup
+                        e,
+                        DatabaseTooNew
+                        | OSError
+                        | StorageFailure
+                        | SettingsError  # e.g. the MQTT uplink's TLS or password files
+                        | BaseExceptionGroup,
                     )
                 )
             )

@@ -25,6 +25,7 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -40,6 +41,7 @@ from capacitor_edge.storage.local_lists import LocalListStore
 from capacitor_edge.storage.reservations import ReservationStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.uplink import UplinkStore
 from capacitor_edge.storage.users import UserStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
@@ -151,4 +153,5 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ),
         reservations=reservations,
         authorization_sync=authorization_sync,
+        uplink=Uplink(UplinkStore(db), charger_store),
     )

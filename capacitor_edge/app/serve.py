@@ -38,6 +38,7 @@ from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.ports import CannotListen
 from capacitor_edge.transport.server import serve_ocpp
+from capacitor_edge.uplink.service import run_uplink
 from capacitor_edge.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 
 log = logging.getLogger("capacitor_edge")
@@ -229,6 +230,8 @@ async def serve(
                 # Webhook deliveries start with the journal as it is: what was committed but
                 # not delivered before a crash goes out now.
                 await front.start(_deliver_webhooks, services, deliveries)
+                uplink = trio.CancelScope()  # the fleet's MQTT broker (issue 19), if set
+                await front.start(run_uplink, services, uplink)
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
                     partial(serve_ocpp, release_memory=release_memory),
@@ -250,6 +253,7 @@ async def serve(
                 # Live event streams end now; deliveries stop (their cursors are durable).
                 services.events.stopping.set()
                 deliveries.cancel()
+                uplink.cancel()
         finally:
             with trio.CancelScope(shield=True):
                 await db.close()

@@ -109,10 +109,11 @@ class Events:
 
     async def prune(self) -> int:
         """Prune to the retention, a chunk per commit; how many events went."""
-        older_than = iso_z(self._clock.now() - timedelta(days=self._retention_days))
+        now = self._clock.now()
+        older_than = iso_z(now - timedelta(days=self._retention_days))
         total = 0
         while True:
-            pruned = await self._store.prune(older_than, self._retention_rows)
+            pruned = await self._store.prune(older_than, self._retention_rows, iso_z(now))
             total += pruned
             if pruned < PRUNE_CHUNK:
                 return total

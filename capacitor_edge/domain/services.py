@@ -24,6 +24,7 @@ from capacitor_edge.domain.reservations import Reservations
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -51,3 +52,4 @@ class Services:
     dashboard_users: DashboardUsers
     reservations: Reservations
     authorization_sync: AuthorizationSync
+    uplink: Uplink

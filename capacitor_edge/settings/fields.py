@@ -24,11 +24,12 @@ from capacitor_edge.settings.checks import (
     security_profile_check,
 )
 from capacitor_edge.settings.dashboard import DashboardSettings
+from capacitor_edge.settings.mqtt import MqttSettings
 from capacitor_edge.settings.values import HostPort, SettingsError
 
 
 @dataclass(frozen=True)
-class Settings(DashboardSettings, AuthorizationSettings):
+class Settings(DashboardSettings, AuthorizationSettings, MqttSettings):
     data_dir: Path = field(
         default=Path("capacitor-data"),
         metadata=doc(

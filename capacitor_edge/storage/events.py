@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.uplink_cursors import held_back
 
 #: The event types the box writes, in the order docs/events.md documents them.
 EVENT_TYPES = (
@@ -37,6 +38,7 @@ EVENT_TYPES = (
     "reservation.used",
     "reservation.expired",
     "reservation.cancelled",
+    "mqtt.backlog_dropped",
 )
 
 
@@ -183,13 +185,16 @@ def find_event(conn: sqlite3.Connection, org_id: str, seq: int) -> Event | None:
 PRUNE_CHUNK = 10_000
 
 
-def prune_events(conn: sqlite3.Connection, older_than: str, keep_rows: int) -> int:
+def prune_events(
+    conn: sqlite3.Connection, older_than: str, keep_rows: int, now: str | None = None
+) -> int:
     """Delete up to :data:`PRUNE_CHUNK` events older than ``older_than`` or beyond the newest
     ``keep_rows``, but none an active webhook has not had yet (delivered, or skipped as not
-    subscribed). How many went."""
+    subscribed), nor one the MQTT uplink has not published (up to its cap). How many went."""
     held = conn.execute("SELECT MIN(cursor) FROM webhooks WHERE state != 'disabled'").fetchone()[0]
     newest = head(conn)
     limit = newest if held is None else min(int(held), newest)
+    limit = _hold_for_uplink(conn, limit, newest, older_than, keep_rows, now or older_than)
     cursor = conn.execute(
         "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE seq <= ?"
         " AND (at < ? OR seq <= ?) ORDER BY seq LIMIT ?)",
@@ -198,6 +203,29 @@ def prune_events(conn: sqlite3.Connection, older_than: str, keep_rows: int) -> i
     # The delivery log goes by age only: it is staff's record, no consumer waits on it.
     conn.execute("DELETE FROM webhook_deliveries WHERE at < ?", (older_than,))
     return cursor.rowcount
+
+
+def _hold_for_uplink(
+    conn: sqlite3.Connection, limit: int, newest: int, older_than: str, keep_rows: int, now: str
+) -> int:
+    """``limit`` lowered to the active uplink's cursor (nothing the broker has not acknowledged
+    goes), but never below its cap's floor: events past the cap are pruned after all, each
+    organisation told with an ``mqtt.backlog_dropped`` event naming the seqs that went."""
+    cursor, floor = held_back(conn, newest)
+    if cursor is None or floor is None:
+        return limit
+    held = max(cursor, floor)
+    if floor > cursor:
+        dropped = conn.execute(
+            "SELECT org_id, MIN(seq), MAX(seq), COUNT(*) FROM (SELECT seq, org_id FROM events"
+            " WHERE seq > ? AND seq <= ? AND (at < ? OR seq <= ?) ORDER BY seq LIMIT ?)"
+            " GROUP BY org_id",
+            (cursor, min(limit, held), older_than, newest - keep_rows, PRUNE_CHUNK),
+        ).fetchall()
+        for org_id, first, last, count in dropped:
+            data = {"fromSeq": first, "toSeq": last, "count": count, "cap": newest - floor}
+            append_event(conn, org_id, "mqtt.backlog_dropped", now, data)
+    return min(limit, held)
 
 
 class EventStore:
@@ -251,5 +279,5 @@ class EventStore:
             lambda c: append_event(c, org_id, type_, at, data, charge_box_id)
         )
 
-    async def prune(self, older_than: str, keep_rows: int) -> int:
-        return await self._db.write(lambda c: prune_events(c, older_than, keep_rows))
+    async def prune(self, older_than: str, keep_rows: int, now: str | None = None) -> int:
+        return await self._db.write(lambda c: prune_events(c, older_than, keep_rows, now))

@@ -5,6 +5,7 @@ shipped; append a new one."""
 from __future__ import annotations
 
 from capacitor_edge.storage.authorization_schema import AUTHORIZATION_MIGRATION
+from capacitor_edge.storage.uplink_cursors import UPLINK_MIGRATION
 from capacitor_edge.storage.users import USERS_MIGRATION
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -369,4 +370,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     ),
     USERS_MIGRATION,
     AUTHORIZATION_MIGRATION,
+    UPLINK_MIGRATION,
 ]
