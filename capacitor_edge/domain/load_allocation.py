@@ -6,8 +6,8 @@ The method is weighted max-min fairness ("progressive filling") above the minimu
 admitted session gets ``minimum + clamp(weight * level, 0, cap - minimum)`` and the level rises
 until some circuit (on some phase, or in kW) is full; the sessions behind that circuit are
 frozen there and the others go on rising. Sessions whose minimum does not fit (IEC 61851:
-below 6 A a car may stop or never start) are paused at 0 A; the ones admitted first are those that charged least so far, so a
-paused session's turn comes (rotation).
+below 6 A a car may stop or never start) are paused at 0 A; the ones admitted first are those
+that charged least so far, so a paused session's turn comes (rotation).
 """
 
 from __future__ import annotations
