@@ -140,9 +140,9 @@ def allocate(
             flexible.append(demand)
             continue
         amperes[demand.key] = demand.fixed_a
-        for key, coef in _terms(demand):
-            if key in room:
-                room[key] -= coef * demand.fixed_a
+        for constraint, coef in _terms(demand):
+            if constraint in room:
+                room[constraint] -= coef * demand.fixed_a
     admitted, paused = _admit(flexible, room)
     for demand in flexible:
         if demand.key in paused:
@@ -150,7 +150,7 @@ def allocate(
     # Progressive filling above the minimums; ``room`` now holds what the minimums leave.
     terms = {d.key: [(k, c) for k, c in _terms(d) if k in limits] for d in admitted}
     rising = {d.key: d for d in admitted}
-    frozen_load = {key: limits[key] - room[key] for key in limits}  # fixed + minimums
+    frozen_load = {c: limits[c] - room[c] for c in limits}  # fixed + minimums
     for demand in admitted:  # minimums are in frozen_load; count only what rises above them
         amperes[demand.key] = demand.min_a
     while rising:
