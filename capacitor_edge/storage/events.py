@@ -29,6 +29,10 @@ EVENT_TYPES = (
     "transaction.stopped",
     "command.completed",
     "webhook.disabled",
+    "site.limit_changed",
+    "site.allocation_changed",
+    "site.meter_stale",
+    "site.meter_restored",
 )
 
 
