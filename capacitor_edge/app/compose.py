@@ -16,12 +16,16 @@ from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.load_control import LoadControl
+from capacitor_edge.domain.load_profiles import SmartChargingSender
+from capacitor_edge.domain.load_state import Tuning
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.webhooks import Webhooks
+from capacitor_edge.meters.registers import METER_MODELS
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
@@ -32,6 +36,7 @@ from capacitor_edge.storage.events import EventStore
 from capacitor_edge.storage.files import FileArea, FileStore
 from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
+from capacitor_edge.storage.site import SiteStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.webhooks import WebhookStore
@@ -55,6 +60,20 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         ChargingProfileStore(db),
         audit,
         clock,
+        settings.nominal_voltage_v,
+    )
+    load_control = LoadControl(
+        SiteStore(db),
+        SmartChargingSender(smart_charging),
+        clock,
+        Tuning(
+            settings.load_threshold_a,
+            settings.load_min_interval_s,
+            settings.load_headroom_after_s,
+            settings.load_rotation_interval_s,
+        ),
+        live.is_online,
+        tuple(METER_MODELS),
         settings.nominal_voltage_v,
     )
     charger_auth = ChargerAuth(
@@ -88,6 +107,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             remote_starts,
             settings.accepted_vendors(),
             rebooted=smart_charging.rebooted,
+            observer=load_control,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock),
@@ -116,4 +136,5 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             event_store, clock, settings.event_retention_days, settings.event_retention_rows
         ),
         webhooks=Webhooks(WebhookStore(db), event_store, clock),
+        load_control=load_control,
     )

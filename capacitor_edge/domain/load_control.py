@@ -43,8 +43,8 @@ class LoadControl:
         self.meter_models = tuple(meter_models)
         self._store = store
         self._sender = sender
-        self._clock = clock
-        self._is_online = is_online
+        self.clock = clock
+        self.is_online = is_online
         self._voltage_v = voltage_v
         self._wake = trio.Event()
         self._busy: set[str] = set()
@@ -94,7 +94,7 @@ class LoadControl:
             "circuits": len(site.circuits),
             "chargers": len(site.chargers),
         }
-        await self._store.save(org_id, site_document(site), iso_z(self._clock.now()), event)
+        await self._store.save(org_id, site_document(site), iso_z(self.clock.now()), event)
         self.state.site, self.state.org_id = site, org_id
         self.state.meter_stale = False
         await self._adopt_active()
@@ -216,11 +216,11 @@ class LoadControl:
             charge_box_id = self._boots.pop(0)
             nursery.start_soon(self._safe_default, charge_box_id)
         state.tick(now)
-        online = {key[0] for key in state.sessions if self._is_online(key[0])}
+        online = {key[0] for key in state.sessions if self.is_online(key[0])}
         self.allocation = allocate(
             state.building_limits(now), state.demands(online), self._voltage_v
         )
-        self.allocated_at = iso_z(self._clock.now())
+        self.allocated_at = iso_z(self.clock.now())
         self.rebalances += 1
         targets = {key: self.allocation.amperes[key] for key in state.sessions}
         decision = state.decide(
@@ -246,7 +246,7 @@ class LoadControl:
         else:
             data["buildingA"] = list(self.state.building_a or ())
         log.log(logging.WARNING if changed else logging.INFO, "%s: %s", kind, data)
-        await self._store.record_event(self.state.org_id, kind, iso_z(self._clock.now()), data)
+        await self._store.record_event(self.state.org_id, kind, iso_z(self.clock.now()), data)
 
     async def _safe_default(self, charge_box_id: str) -> None:
         charger = self.state.managed(charge_box_id)
@@ -308,11 +308,11 @@ class LoadControl:
                         self.state.sent[key].limit_a if key in self.state.sent else limit,
                         purpose,
                         status,
-                        iso_z(self._clock.now()),
+                        iso_z(self.clock.now()),
                     )
                 )
             if rows:
-                event = {"at": iso_z(self._clock.now()), "changes": changes}
+                event = {"at": iso_z(self.clock.now()), "changes": changes}
                 await self._store.record_sent(self.state.org_id, rows, event)
         except StorageFailure as failure:
             log.warning("site allocation of %s not stored: %s", charge_box_id, failure.message)

@@ -18,6 +18,7 @@ from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.load_control import LoadControl
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
@@ -45,3 +46,4 @@ class Services:
     smart_charging: SmartCharging
     events: Events
     webhooks: Webhooks
+    load_control: LoadControl

@@ -226,7 +226,7 @@ def site_from_document(document: Mapping[str, Any], meter_models: Sequence[str])
         seen.add(charger.charge_box_id)
         chargers.append(charger)
     root = next(c for c in circuits if c.parent_id is None)
-    fallback = float(document.get("fallbackLimitA", root.max_current_a))
+    fallback = float(document.get("fallbackLimitA") or root.max_current_a)
     if fallback > root.max_current_a:
         raise Invalid("fallbackLimitA", "must not be above the root circuit's maxCurrentA")
     return Site(
