@@ -65,6 +65,7 @@ class LoadControl:
             return
         self.state.site = site_from_document(stored.document, self.meter_models)
         self.state.org_id = stored.org_id
+        self.state.watched_since = trio.current_time()
         await self._adopt_active()
 
     async def _adopt_active(self) -> None:
@@ -97,6 +98,7 @@ class LoadControl:
         await self._store.save(org_id, site_document(site), iso_z(self.clock.now()), event)
         self.state.site, self.state.org_id = site, org_id
         self.state.meter_stale = False
+        self.state.watched_since = trio.current_time()
         await self._adopt_active()
         self.wake()
         return site
@@ -201,9 +203,10 @@ class LoadControl:
         state = self.state
         if state.site is None or state.site.meter.source == "none" or state.meter_stale:
             return math.inf
-        if state.building_at is None:
+        last = state.building_at if state.building_at is not None else state.watched_since
+        if last is None:
             return trio.current_time() + state.site.meter.stale_after_s
-        return state.building_at + state.site.meter.stale_after_s + 1e-3
+        return last + state.site.meter.stale_after_s + 1e-3
 
     async def rebalance(self, nursery: trio.Nursery) -> float:
         """Allocate and send what changed; the trio time to look again."""

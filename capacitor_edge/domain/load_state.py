@@ -74,6 +74,9 @@ class LoadState:
     building_a: tuple[float, float, float] | None = None
     building_at: float | None = None
     meter_stale: bool = False
+    #: Since when the meter is watched (the site was put or loaded): no reading yet is only
+    #: stale ``stale_after_s`` after this.
+    watched_since: float | None = None
     #: When the last rebalance counted charged time (trio time).
     ticked_at: float | None = None
 
