@@ -147,9 +147,9 @@ class LoadState:
         """True when the meter just went stale, False when it just came back, else None."""
         if self.site is None or self.site.meter.source == "none":
             return None
-        fresh = (
-            self.building_at is not None and now - self.building_at <= self.site.meter.stale_after_s
-        )
+        # No reading yet is stale only ``stale_after_s`` after the meter is first watched.
+        last = self.building_at if self.building_at is not None else self.watched_since
+        fresh = last is not None and now - last <= self.site.meter.stale_after_s
         if fresh == (not self.meter_stale):
             return None
         self.meter_stale = not fresh
