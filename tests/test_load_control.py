@@ -8,7 +8,6 @@ sent and when (virtual time), so every timing here is exact."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field

@@ -79,7 +79,7 @@ async def test_the_site_round_trips_and_its_load_is_shown(appliance: Appliance) 
             west = next(c for c in load["circuits"] if c["id"] == "west")
             assert west["limitA"] == [None, 32.0, None]
             assert load["connectors"] == []
-            events = (await client.get("/api/v1/events", params={"types": "site.limit_changed"}))
+            events = await client.get("/api/v1/events", params={"types": "site.limit_changed"})
             assert events.status_code == 200, events.text
             assert events.json()["events"][0]["data"]["maxCurrentA"] == 100
 
