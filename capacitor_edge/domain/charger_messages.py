@@ -343,10 +343,15 @@ class ChargerMessages:
         if orphan:
             metrics.ORPHAN_MESSAGES.labels("MeterValues").inc()
         if self._observer is not None:
+            raw = [s for s in samples if s.format != "SignedData"]
             amperes = [
-                (sample.phase or "", float(sample.value))
-                for sample in samples
-                if sample.measurand == "Current.Import" and sample.format != "SignedData"
+                (s.phase or "", float(s.value)) for s in raw if s.measurand == "Current.Import"
+            ]
+            # Without Current.Import (not sampled by default), the power: ("W", watts).
+            amperes = amperes or [
+                ("W", float(s.value) * (1000.0 if s.unit == "kW" else 1.0))
+                for s in raw
+                if s.measurand == "Power.Active.Import" and s.phase is None
             ]
             if amperes:
                 self._observer.metered(charger.charge_box_id, payload["connectorId"], amperes)

@@ -132,14 +132,18 @@ class LoadControl:
     def metered(
         self, charge_box_id: str, connector_id: int, amperes: list[tuple[str, float]]
     ) -> None:
-        """Current.Import samples, (charger phase or "" for all, amperes); mapped to site
-        phases through the charger's wiring (its L1 may be the site's L2)."""
+        """Current.Import samples, (charger phase or "" for all, amperes), or the power as
+        ("W", watts); mapped to site phases through the charger's wiring (its L1 may be the
+        site's L2)."""
         charger = self.state.managed(charge_box_id)
         if charger is None or not amperes:
             return
         per_site = [0.0, 0.0, 0.0]
         for phase, value in amperes:
-            if phase.startswith("L") and phase[1:2].isdigit() and int(phase[1]) <= charger.phases:
+            if phase == "W":  # power: spread evenly over the charger's phases
+                for site_phase in charger.connection:
+                    per_site[site_phase] = value / (self._voltage_v * charger.phases)
+            elif phase.startswith("L") and phase[1:2].isdigit() and int(phase[1]) <= charger.phases:
                 per_site[charger.connection[int(phase[1]) - 1]] = value
             else:
                 for site_phase in charger.connection:

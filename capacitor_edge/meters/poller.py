@@ -14,7 +14,7 @@ from capacitor_edge.meters.modbus import MeterError, ModbusMeter
 
 log = logging.getLogger("capacitor_edge.meters")
 #: How often to look again while no Modbus meter is configured.
-IDLE_S = 5.0
+IDLE_S = 1.0
 
 
 async def poll_meter(
