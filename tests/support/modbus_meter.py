@@ -49,8 +49,11 @@ async def main() -> None:
     args = parser.parse_args()
     registers = METER_MODELS[args.model]
     size = max(registers.currents) + 4
+    # Block address 1 is protocol address 0 (pymodbus counts data-sheet style from 1).
+    block = ModbusSequentialDataBlock  # untyped
     device = ModbusDeviceContext(
-        ir=ModbusSequentialDataBlock(1, [0] * size), hr=ModbusSequentialDataBlock(1, [0] * size)
+        ir=block(1, [0] * size),  # type: ignore[no-untyped-call]
+        hr=block(1, [0] * size),  # type: ignore[no-untyped-call]
     )
     server = ModbusTcpServer(
         ModbusServerContext(devices={args.unit: device}), address=("127.0.0.1", 0)
