@@ -57,9 +57,12 @@ class Allocation:
     circuit_a: Mapping[str, tuple[float, float, float]]
 
 
-def _down(value: float) -> float:
-    """The wire's 0.1 A step, rounded down: an allocation never grows by rounding."""
-    return math.floor(round(value * 10, 6)) / 10
+def _down(value: float, step_a: float) -> float:
+    """Rounded down to ``step_a`` (at least the wire's 0.1 A): an allocation never grows by
+    rounding, and with a coarser step a small change of everyone's share (one more session on
+    a busy feeder) leaves most allocations as they were, so no profile goes out for them."""
+    steps = math.floor(round(value / step_a, 6))
+    return round(steps * step_a, 6)
 
 
 def _constraints(
@@ -130,6 +133,7 @@ def allocate(
     circuits: Mapping[str, CircuitLimits],
     demands: Sequence[Demand],
     voltage_v: float = DEFAULT_VOLTAGE_V,
+    step_a: float = 0.1,
 ) -> Allocation:
     limits = _constraints(circuits, voltage_v)
     room = dict(limits)
@@ -181,7 +185,7 @@ def allocate(
         for key in done:
             del rising[key]
     for demand in admitted:
-        amperes[demand.key] = max(demand.min_a, _down(amperes[demand.key]))
+        amperes[demand.key] = max(demand.min_a, _down(amperes[demand.key], max(step_a, 0.1)))
     return Allocation(amperes, frozenset(paused), _circuit_loads(circuits, demands, amperes))
 
 

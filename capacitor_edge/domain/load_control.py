@@ -225,7 +225,10 @@ class LoadControl:
         state.tick(now)
         online = {key[0] for key in state.sessions if self.is_online(key[0])}
         self.allocation = allocate(
-            state.building_limits(now), state.demands(online), self._voltage_v
+            state.building_limits(now),
+            state.demands(online),
+            self._voltage_v,
+            step_a=self.tuning.threshold_a,
         )
         self.allocated_at = iso_z(self.clock.now())
         self.rebalances += 1

@@ -14,8 +14,9 @@ class LoadSettings:
     load_threshold_a: float = field(
         default=1.0,
         metadata=doc(
-            "Site load management: an increase of a session's allocation is sent only when it "
-            "is more than this many amperes (decreases always go out at once).",
+            "Site load management: allocations are whole steps of this many amperes (at least "
+            "0.1), and an increase is sent only when it is more than this (decreases always go "
+            "out at once).",
             check=non_negative_check,
         ),
     )
