@@ -8,6 +8,7 @@ sent and when (virtual time), so every timing here is exact."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -129,8 +130,10 @@ class Harness:
 
 @asynccontextmanager
 async def controller(
-    tmp_path: Path, document: dict[str, Any], tuning: Tuning = TUNING
+    tmp_path: Path, document: dict[str, Any], tuning: Tuning = TUNING, *, put: bool = True
 ) -> AsyncIterator[Harness]:
+    """The controller on a real SQLite file; ``put``: the site is put (else the caller loads
+    what a previous run stored, as a restarted box does)."""
     db = Database(tmp_path / "capacitor.db")
     chargers = Chargers()
     online = {c["chargeBoxId"] for c in document["chargers"]}
@@ -147,7 +150,8 @@ async def controller(
         await outer.start(db.run)
         try:
             async with trio.open_nursery() as nursery:
-                await control.put_site(ORG, document)
+                if put:
+                    await control.put_site(ORG, document)
                 await nursery.start(control.run, shutdown)
                 try:
                     yield Harness(control, chargers, online, db)
@@ -322,3 +326,46 @@ async def test_a_suspended_car_gives_its_share_away_and_headroom_is_reallocated(
             # It draws up to its cap: it gets its share back.
             h.control.metered("CP-1", 1, [("", 11.0)])
             await limits(20, 20)
+
+
+def an_active_transaction(conn: sqlite3.Connection) -> None:
+    """What the box's stores keep of CP-0's session (written as they write it, minimal)."""
+    conn.execute("INSERT INTO organisations (id, name, created_at) VALUES (?, ?, '')", (ORG, ORG))
+    conn.execute(
+        "INSERT INTO chargers (id, org_id, charge_box_id, registered_at)"
+        " VALUES ('chg_0', ?, 'CP-0', '')",
+        (ORG,),
+    )
+    conn.execute(
+        "INSERT INTO transactions (transaction_id, id, charger_seq, org_id, charge_box_id,"
+        " connector_id, id_tag, authorization_status, meter_start, start_time, status,"
+        " created_at) VALUES (100, 'txn_0', 1, ?, 'CP-0', 1, 'TAG', 'Accepted', 0, '',"
+        " 'active', '')",
+        (ORG,),
+    )
+
+
+async def test_a_restarted_box_sends_the_allocations_again(
+    tmp_path: Path, clock: trio.testing.MockClock
+) -> None:
+    document = site(2, root_a=50)
+    async with controller(tmp_path, document) as before:
+        with trio.fail_after(600):
+            await before.db.write(an_active_transaction)
+            before.control.transaction_started("CP-0", 1, 100)
+            await before.chargers.wait_for(lambda s: s.limit_a == 32)
+    async with controller(tmp_path, document, put=False) as after:
+        with trio.fail_after(600):
+            # The charger is not back yet: its 32 A still stand, the others are planned
+            # around them, and nothing goes to it until it connects.
+            after.online.discard("CP-0")
+            await after.control.load()
+            after.control.transaction_started("CP-1", 1, 101)
+            await after.chargers.wait_for(lambda s: s.charge_box_id == "CP-1" and s.limit_a == 18)
+            after.control.transaction_stopped("CP-1", 101)
+            # When it connects, its allocation is sent again, though unchanged (it may have
+            # lost it, and the box cannot know).
+            after.online.add("CP-0")
+            after.control.connected("CP-0")
+            again = await after.chargers.wait_for(lambda s: s.charge_box_id == "CP-0")
+            assert again.limit_a == 32
