@@ -17,6 +17,7 @@ from typing import Any
 import trio
 
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.load_allocation import Allocation, allocate
 from capacitor_edge.domain.load_profiles import ProfileSender
 from capacitor_edge.domain.load_state import Key, LoadState, Sent, Session, Tuning
@@ -63,7 +64,12 @@ class LoadControl:
         stored = await self._store.load()
         if stored is None:
             return
-        self.state.site = site_from_document(stored.document, self.meter_models)
+        try:
+            self.state.site = site_from_document(stored.document, self.meter_models)
+        except Invalid as invalid:
+            # Start anyway (chargers must be served); the site is put again over REST.
+            log.error("stored site not usable (%s: %s): no load management", invalid.field, invalid)
+            return
         self.state.org_id = stored.org_id
         self.state.watched_since = trio.current_time()
         await self._adopt_active()
@@ -158,6 +164,7 @@ class LoadControl:
         if self.state.managed(charge_box_id) is not None:
             # The boot ended whatever session it had (the box closes them as stopped by the
             # reboot); what was sent for them no longer stands.
+            self.state.refusing.discard(charge_box_id)  # new firmware may take profiles
             for key in [k for k in self.state.sessions if k[0] == charge_box_id]:
                 del self.state.sessions[key]
                 self.state.sent.pop(key, None)
@@ -201,6 +208,10 @@ class LoadControl:
                     wake_at = await self.rebalance(nursery)
                 except StorageFailure as failure:
                     log.warning("site rebalance: %s", failure.message)
+                    wake_at = trio.current_time() + 1
+                except Exception:
+                    # Contained: the chargers keep what they were sent; try again soon.
+                    log.exception("site rebalance")
                     wake_at = trio.current_time() + 1
 
     def _meter_deadline(self) -> float:
@@ -264,9 +275,13 @@ class LoadControl:
         if charger is None or site is None:
             return
         safe = site.safe_current_a if site.safe_current_a is not None else charger.min_current_a
-        status = await self._sender.send_safe_default(
-            self.state.org_id, charge_box_id, safe, charger.phases
-        )
+        try:
+            status = await self._sender.send_safe_default(
+                self.state.org_id, charge_box_id, safe, charger.phases
+            )
+        except Exception:
+            log.exception("safe default for %s", charge_box_id)
+            return
         self.profiles_sent += 1
         if status in ("rejected", "not_supported"):
             self.state.refusing.add(charge_box_id)
@@ -326,6 +341,9 @@ class LoadControl:
                 await self._store.record_sent(self.state.org_id, rows, event)
         except StorageFailure as failure:
             log.warning("site allocation of %s not stored: %s", charge_box_id, failure.message)
+        except Exception:
+            # Contained: one charger's trouble must not end the controller (or the box).
+            log.exception("site allocation of %s", charge_box_id)
         finally:
             self._busy.discard(charge_box_id)
             self.wake()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from capacitor_edge.domain.errors import CallUnanswered, Invalid
+from capacitor_edge.domain.errors import CallUnanswered, Invalid, NotFound
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.smart_charging import (
     SYSTEM_KEY,
@@ -95,6 +95,9 @@ class SmartChargingSender:
         except Invalid:
             # The transaction ended between the decision and the send: nothing to limit.
             return "failed"
+        except NotFound:
+            # Not registered in the site's organisation: it cannot be managed.
+            return "not_found"
         return answer.status
 
     async def send(
