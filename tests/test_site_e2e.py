@@ -171,6 +171,7 @@ async def step_building(api: httpx.AsyncClient, meter: Meter) -> list[float]:
     """Each step: set the building's load, then wait until the box has read it and what the
     chargers report is under the capacity left; the time that took is the rebalance time."""
     rebalances: list[float] = []
+    episodes: list[float] = []
     sessions_seen = 0
     for building in STEPS:
         await meter.set(building)
@@ -187,7 +188,29 @@ async def step_building(api: httpx.AsyncClient, meter: Meter) -> list[float]:
                     break
             await trio.sleep(0.1)  # the sampling period of this measurement
         rebalances.append(trio.current_time() - stepped)
-        # Some sessions run on, start and stop before the next step.
-        await trio.sleep(3)
+        # Sessions run on, start and stop before the next step: how long is what the chargers
+        # report over the capacity at a time (a start is allowed its share before the others
+        # have lowered theirs)?
+        episodes.extend(await watch(api, capacity, seconds=3.0))
     assert sessions_seen >= 5, "the simulated chargers should have had sessions"
+    print(f"\nover-capacity episodes between steps (s): {[round(e, 2) for e in episodes]}")
     return rebalances
+
+
+async def watch(api: httpx.AsyncClient, capacity: float, seconds: float) -> list[float]:
+    """Sample the site's load for ``seconds``; the lengths of the runs of samples in which
+    the chargers report more than ``capacity`` (+ slack) on some phase."""
+    episodes: list[float] = []
+    over_since: float | None = None
+    end = trio.current_time() + seconds
+    while trio.current_time() < end or over_since is not None:
+        load = (await api.get("/api/v1/site/load")).json()
+        over = any(r > capacity + SLACK_A for r in reported(load))
+        now = trio.current_time()
+        if over and over_since is None:
+            over_since = now
+        elif not over and over_since is not None:
+            episodes.append(now - over_since)
+            over_since = None
+        await trio.sleep(0.1)  # the sampling period of this measurement
+    return episodes
