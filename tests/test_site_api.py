@@ -99,6 +99,12 @@ async def test_a_pushed_building_load_lowers_the_root_limit(appliance: Appliance
                 await trio.sleep(0.01)
             health = (await client.get("/health")).json()
             assert health["site"]["meter"] == "fresh"
+            metrics = (await client.get("/metrics")).text
+            assert 'capacitor_edge_site_circuit_limit_amperes{circuit="grid",phase="L2"} 79.5' in (
+                metrics
+            )
+            assert 'capacitor_edge_site_circuit_limit_amperes{circuit="west",phase="L2"}' in metrics
+            assert 'circuit="west",phase="L1"' not in metrics  # a phase it does not carry
 
 
 async def test_a_meter_reading_needs_a_rest_meter(appliance: Appliance) -> None:

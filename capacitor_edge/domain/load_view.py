@@ -20,6 +20,13 @@ def _per_phase(values: tuple[float, ...] | list[float]) -> list[float | None]:
     return [None if not math.isfinite(v) else round(v, 2) for v in values]
 
 
+def _carried(
+    phases: tuple[int, ...], values: tuple[float, ...] | list[float]
+) -> list[float | None]:
+    """Per phase L1-L3, ``None`` on a phase the circuit does not carry."""
+    return [round(v, 2) if p in phases else None for p, v in enumerate(values)]
+
+
 def site_load(control: LoadControl) -> dict[str, Any]:
     state = control.state
     site = state.site
@@ -79,12 +86,13 @@ def site_load(control: LoadControl) -> dict[str, Any]:
             "phases": [SITE_PHASES[p] for p in c.phases],
             "maxCurrentA": c.max_current_a,
             "limitA": _per_phase(limits[c.id].per_phase_a),
-            "allocatedA": _per_phase(
+            "allocatedA": _carried(
+                c.phases,
                 allocation.circuit_a.get(c.id, (0.0, 0.0, 0.0))
                 if allocation is not None
-                else (0.0, 0.0, 0.0)
+                else (0.0, 0.0, 0.0),
             ),
-            "measuredA": _per_phase(measured_by_circuit[c.id]),
+            "measuredA": _carried(c.phases, measured_by_circuit[c.id]),
         }
         for c in site.circuits
     ]
