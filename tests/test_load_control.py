@@ -369,3 +369,18 @@ async def test_a_restarted_box_sends_the_allocations_again(
             after.control.connected("CP-0")
             again = await after.chargers.wait_for(lambda s: s.charge_box_id == "CP-0")
             assert again.limit_a == 32
+
+
+async def test_a_charger_taken_out_of_the_site_gives_its_share_back(
+    tmp_path: Path, clock: trio.testing.MockClock
+) -> None:
+    document = site(2, root_a=40)
+    async with controller(tmp_path, document) as h:
+        with trio.fail_after(600):
+            h.control.transaction_started("CP-0", 1, 100)
+            h.control.transaction_started("CP-1", 1, 101)
+            await h.chargers.wait_for(lambda s: s.charge_box_id == "CP-1" and s.limit_a == 20)
+            smaller = {**document, "chargers": document["chargers"][:1]}
+            await h.control.put_site(ORG, smaller)
+            # CP-1's session goes on unmanaged; CP-0 gets the site to itself.
+            await h.chargers.wait_for(lambda s: s.charge_box_id == "CP-0" and s.limit_a == 32)

@@ -243,7 +243,12 @@ class LoadControl:
         )
         self.allocated_at = iso_z(self.clock.now())
         self.rebalances += 1
-        targets = {key: self.allocation.amperes[key] for key in state.sessions}
+        # Only the site's chargers: a session on one taken out of the site is left alone.
+        targets = {
+            key: self.allocation.amperes[key]
+            for key in state.sessions
+            if key in self.allocation.amperes
+        }
         decision = state.decide(
             targets, bool(self.allocation.paused), now, self.tuning, online, self._busy
         )
