@@ -182,6 +182,27 @@ HTTP_SECONDS = Histogram(
 
 # -- domain state ----------------------------------------------------------------------------
 
+# Site load management (issue 16), per circuit and site phase; set at scrape time.
+SITE_LIMIT = Gauge(
+    "capacitor_edge_site_circuit_limit_amperes",
+    "The limit in force per circuit and phase (the root: less the building's load).",
+    ["circuit", "phase"],
+    registry=REGISTRY,
+)
+SITE_ALLOCATED = Gauge(
+    "capacitor_edge_site_circuit_allocated_amperes",
+    "What the allocation puts on each circuit and phase.",
+    ["circuit", "phase"],
+    registry=REGISTRY,
+)
+SITE_MEASURED = Gauge(
+    "capacitor_edge_site_circuit_measured_amperes",
+    "What the chargers below each circuit report drawing per phase (the root: plus the "
+    "building's load).",
+    ["circuit", "phase"],
+    registry=REGISTRY,
+)
+
 ACTIVE_TRANSACTIONS = Gauge(
     "capacitor_edge_transactions_active",
     "Charging transactions started and not yet stopped, on every charger of the box.",

@@ -61,6 +61,23 @@ async def walk_events_and_webhooks(client: httpx.AsyncClient) -> None:
     await client.get("/api/v1/events/stream?types=nope")  # 400 (a 200 is a stream: test_events)
 
 
+async def walk_site(client: httpx.AsyncClient) -> None:
+    """Site load management (issue 16): 404 before a site exists, then each route."""
+    await client.get("/api/v1/site")  # 404
+    await client.get("/api/v1/site/load")  # 404
+    await client.put("/api/v1/site", json={"circuits": []})  # 400
+    site = {
+        "circuits": [{"id": "grid", "maxCurrentA": 100}],
+        "chargers": [{"chargeBoxId": "CP-1", "circuitId": "grid", "maxCurrentA": 32}],
+        "meter": {"source": "rest"},
+    }
+    await client.put("/api/v1/site", json=site)
+    await client.get("/api/v1/site")
+    await client.put("/api/v1/site/meter", json={"currentA": [10, 10, 10]})
+    await client.get("/api/v1/site/meter")
+    await client.get("/api/v1/site/load")
+
+
 async def test_every_route_sends_the_documented_body(appliance: Appliance) -> None:
     with trio.fail_after(TIMEOUT_S * 3):
         ids = await make_history(appliance)
@@ -144,6 +161,7 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
                 await client.request(method, "/files/diagnostics/bad-token/", content=b"x")
                 await client.request(method, "/files/diagnostics/bad-token/a.txt", content=b"x")
             await walk_events_and_webhooks(client)
+            await walk_site(client)
             await client.delete(CP)
             async with appliance.client(key="wrong") as stranger:
                 stranger.event_hooks["response"] = client.event_hooks["response"]

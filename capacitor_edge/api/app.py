@@ -30,6 +30,7 @@ from capacitor_edge.api.key_check import require_api_key
 from capacitor_edge.api.keys import keys_blueprint
 from capacitor_edge.api.metrics import install_request_metrics, metrics_blueprint
 from capacitor_edge.api.openapi import ContractProvider
+from capacitor_edge.api.site import site_blueprint
 from capacitor_edge.api.traffic import traffic_blueprint
 from capacitor_edge.api.transactions import (
     TRANSACTION_ID_CONVERTER,
@@ -39,6 +40,7 @@ from capacitor_edge.api.transactions import (
 from capacitor_edge.api.webhooks import webhooks_blueprint
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.health import StorageHealth
+from capacitor_edge.domain.load_view import health_block
 from capacitor_edge.domain.services import Services
 
 API_PREFIX = "/api/v1"
@@ -108,13 +110,16 @@ def create_app(
             return responses.Health(
                 status="failing", storage=presenters.storage_status(storage)
             ), 503
+        extra: dict[str, Any] = {}
         if services.certificates.certificates:
             # Only with TLS configured, so the plain appliance still answers {"status": "ok"}.
-            certificates = presenters.certificate_statuses(
+            extra["certificates"] = presenters.certificate_statuses(
                 services.certificates, services.clock.now()
             )
-            return responses.Health(status="ok", certificates=certificates), 200
-        return responses.Health(status="ok"), 200
+        site = health_block(services.load_control)
+        if site is not None:  # likewise only with a site
+            extra["site"] = site
+        return responses.Health(status="ok", **extra), 200
 
     blueprints = (
         chargers_blueprint(services.chargers),
@@ -133,6 +138,7 @@ def create_app(
         events_blueprint(services.events),
         webhooks_blueprint(services.webhooks),
         authorization_blueprint(services.commands, services.reservations),
+        site_blueprint(services.load_control),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys, services.dashboard_users)

@@ -19,7 +19,9 @@ from capacitor_edge import metrics
 from capacitor_edge.api import responses as r
 from capacitor_edge.api.errors import error_response
 from capacitor_edge.api.key_check import HEADER
+from capacitor_edge.domain.load_view import site_load
 from capacitor_edge.domain.services import Services
+from capacitor_edge.domain.site import SITE_PHASES
 
 METRICS_PATH = "/metrics"
 #: The route label of requests no route serves (404s, scanners).
@@ -84,6 +86,7 @@ def metrics_blueprint(services: Services) -> Blueprint:
         # State, not events: read from the live services at scrape time, never out of step.
         metrics.CONNECTED_CHARGERS.set(len(services.live))
         metrics.ACTIVE_TRANSACTIONS.set(await services.transactions.count_active())
+        _site_gauges(services)
         return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
     handler = document_response(PrometheusText)(prometheus_metrics)
@@ -94,3 +97,21 @@ def metrics_blueprint(services: Services) -> Blueprint:
         handler = security_scheme([])(handler)
     bp.get(METRICS_PATH)(handler)
     return bp
+
+
+def _site_gauges(services: Services) -> None:
+    """Per circuit and phase: limit, allocation, measured (none without a site)."""
+    gauges = {
+        "limitA": metrics.SITE_LIMIT,
+        "allocatedA": metrics.SITE_ALLOCATED,
+        "measuredA": metrics.SITE_MEASURED,
+    }
+    for gauge in gauges.values():
+        gauge.clear()  # circuits removed from the site leave no series behind
+    if services.load_control.site() is None:
+        return
+    for circuit in site_load(services.load_control)["circuits"]:
+        for field, gauge in gauges.items():
+            for phase, value in zip(SITE_PHASES, circuit[field], strict=True):
+                if value is not None:
+                    gauge.labels(circuit["id"], phase).set(value)

@@ -6,6 +6,8 @@ route gives it; field order here is the order on the wire.
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -51,6 +53,9 @@ class Health(Closed):
     )
     certificates: list[CertificateStatus] | None = Field(
         default=None, description="Only when TLS is configured: each certificate in use."
+    )
+    site: dict[str, Any] | None = Field(
+        default=None, description="Only with a site (load management): meter, sessions, paused."
     )
 
 

@@ -18,6 +18,9 @@ from capacitor_edge.domain.id_tag_authorization import Authorizer
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.load_control import LoadControl
+from capacitor_edge.domain.load_profiles import SmartChargingSender
+from capacitor_edge.domain.load_state import Tuning
 from capacitor_edge.domain.local_lists import LocalLists
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.reservations import Reservations
@@ -27,6 +30,7 @@ from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.webhooks import Webhooks
+from capacitor_edge.meters.registers import METER_MODELS
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.chargers import ChargerStore
@@ -39,6 +43,7 @@ from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.local_lists import LocalListStore
 from capacitor_edge.storage.reservations import ReservationStore
+from capacitor_edge.storage.site import SiteStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.uplink import UplinkStore
@@ -83,6 +88,20 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         smart_charging.rebooted(charger_seq, charge_box_id)
         authorization_sync.rebooted(charger_seq, charge_box_id)
 
+    load_control = LoadControl(
+        SiteStore(db),
+        SmartChargingSender(smart_charging),
+        clock,
+        Tuning(
+            settings.load_threshold_a,
+            settings.load_min_interval_s,
+            settings.load_headroom_after_s,
+            settings.load_rotation_interval_s,
+        ),
+        live.is_online,
+        tuple(METER_MODELS),
+        settings.nominal_voltage_v,
+    )
     charger_auth = ChargerAuth(
         charger_store,
         failures_per_min=settings.charger_auth_failures_per_min,
@@ -115,6 +134,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             settings.accepted_vendors(),
             rebooted=rebooted,
             reservation_used=reservations.used,
+            observer=load_control,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock, authorization_sync.tags_changed),
@@ -154,4 +174,5 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         reservations=reservations,
         authorization_sync=authorization_sync,
         uplink=Uplink(UplinkStore(db), charger_store),
+        load_control=load_control,
     )

@@ -33,6 +33,7 @@ from capacitor_edge.clock import Clock, SystemClock
 from capacitor_edge.dashboard.routes import dashboard_blueprint
 from capacitor_edge.dashboard.users import users_blueprint
 from capacitor_edge.domain.services import Services
+from capacitor_edge.meters.poller import poll_meter
 from capacitor_edge.settings import Settings
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
@@ -227,6 +228,10 @@ async def serve(
                 await front.start(services.smart_charging.run, shutdown)
                 await front.start(services.reservations.run, shutdown)
                 await front.start(services.authorization_sync.run, shutdown)
+                # Site load management: the stored site, then its controller and meter.
+                await services.load_control.load()
+                await front.start(services.load_control.run, shutdown)
+                front.start_soon(_poll_meter, services, shutdown)
                 # Webhook deliveries start with the journal as it is: what was committed but
                 # not delivered before a crash goes out now.
                 await front.start(_deliver_webhooks, services, deliveries)
@@ -261,6 +266,18 @@ async def serve(
             reporting.cancel()
             systemd.close()
     log.info("stopped")
+
+
+async def _poll_meter(services: Services, shutdown: trio.Event) -> None:
+    with trio.CancelScope() as scope:
+
+        async def stop() -> None:
+            await shutdown.wait()
+            scope.cancel()
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(stop)
+            await poll_meter(services.load_control)
 
 
 async def _deliver_webhooks(

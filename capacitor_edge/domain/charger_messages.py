@@ -14,6 +14,7 @@ from typing import Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.charger_observer import ChargerObserver
 from capacitor_edge.domain.charger_sessions import (
     STORAGE_FAILING_DESCRIPTION as STORAGE_FAILING_DESCRIPTION,
 )
@@ -48,8 +49,10 @@ class ChargerMessages:
         accepted_vendors: frozenset[str] = frozenset(),
         rebooted: Callable[[int, str], None] | None = None,
         reservation_used: Callable[[int, int, int], Awaitable[None]] | None = None,
+        observer: ChargerObserver | None = None,
     ) -> None:
         self._reservation_used = reservation_used
+        self._observer = observer
         self._remote_starts = remote_starts
         self._rebooted = rebooted
         self._chargers = chargers
@@ -100,6 +103,8 @@ class ChargerMessages:
         """Mark the charger online. Not awaited to its commit: the charger is answered about
         nothing yet, and its first message's own write commits after this one."""
         self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
+        if self._observer is not None:
+            self._observer.connected(charger.charge_box_id)
 
     async def disconnected(
         self, charger: ChargerIdentity, close_code: int | None = None, close_reason: str = ""
@@ -176,6 +181,8 @@ class ChargerMessages:
         await self._chargers.record_boot(charger.charger_seq, boot, iso_z(now))
         if first_boot and self._rebooted is not None:  # not awaited: re-applies profiles
             self._rebooted(charger.charger_seq, charger.charge_box_id)
+        if first_boot and self._observer is not None:
+            self._observer.booted(charger.charge_box_id)
         return {
             "status": "Accepted",
             "currentTime": iso_z(now),
@@ -225,6 +232,10 @@ class ChargerMessages:
             received_at,
             ordered_at=received_at if timestamp.suspect else None,
         )
+        if self._observer is not None:
+            self._observer.status_changed(
+                charger.charge_box_id, payload["connectorId"], payload["status"]
+            )
         return {}
 
     # -- OCPP 1.6 Core: charging sessions ---------------------------------------------------
@@ -275,6 +286,10 @@ class ChargerMessages:
             # OCPP 1.6 §4.8: the reservation is used by this transaction; committed before
             # the answer like the transaction itself.
             await self._reservation_used(charger.charger_seq, reservation_id, transaction_id)
+        if self._observer is not None and info["status"] == "Accepted":
+            self._observer.transaction_started(
+                charger.charge_box_id, payload["connectorId"], transaction_id
+            )
         return {"transactionId": transaction_id, "idTagInfo": info}
 
     async def stop_transaction(
@@ -307,6 +322,8 @@ class ChargerMessages:
         )
         if outcome == "orphan":
             metrics.ORPHAN_MESSAGES.labels("StopTransaction").inc()
+        if self._observer is not None:
+            self._observer.transaction_stopped(charger.charge_box_id, payload["transactionId"])
         if id_tag is None:
             return {}
         return {"idTagInfo": await self._authorizer.id_tag_info(charger.org_id, id_tag, now)}
@@ -331,6 +348,19 @@ class ChargerMessages:
         )
         if orphan:
             metrics.ORPHAN_MESSAGES.labels("MeterValues").inc()
+        if self._observer is not None:
+            raw = [s for s in samples if s.format != "SignedData"]
+            amperes = [
+                (s.phase or "", float(s.value)) for s in raw if s.measurand == "Current.Import"
+            ]
+            # Without Current.Import (not sampled by default), the power: ("W", watts).
+            amperes = amperes or [
+                ("W", float(s.value) * (1000.0 if s.unit == "kW" else 1.0))
+                for s in raw
+                if s.measurand == "Power.Active.Import" and s.phase is None
+            ]
+            if amperes:
+                self._observer.metered(charger.charge_box_id, payload["connectorId"], amperes)
         return {}
 
     async def data_transfer(

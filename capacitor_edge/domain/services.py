@@ -20,6 +20,7 @@ from capacitor_edge.domain.files import Files
 from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.domain.load_control import LoadControl
 from capacitor_edge.domain.reservations import Reservations
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
@@ -53,3 +54,4 @@ class Services:
     reservations: Reservations
     authorization_sync: AuthorizationSync
     uplink: Uplink
+    load_control: LoadControl

@@ -39,6 +39,10 @@ EVENT_TYPES = (
     "reservation.expired",
     "reservation.cancelled",
     "mqtt.backlog_dropped",
+    "site.limit_changed",
+    "site.allocation_changed",
+    "site.meter_stale",
+    "site.meter_restored",
 )
 
 

@@ -5,6 +5,7 @@ shipped; append a new one."""
 from __future__ import annotations
 
 from capacitor_edge.storage.authorization_schema import AUTHORIZATION_MIGRATION
+from capacitor_edge.storage.site_schema import SITE_MIGRATION
 from capacitor_edge.storage.uplink_cursors import UPLINK_MIGRATION
 from capacitor_edge.storage.users import USERS_MIGRATION
 
@@ -371,4 +372,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     USERS_MIGRATION,
     AUTHORIZATION_MIGRATION,
     UPLINK_MIGRATION,
+    SITE_MIGRATION,
 ]
