@@ -35,6 +35,7 @@ from capacitor_edge.api.transactions import (
     TransactionIdConverter,
     transactions_blueprint,
 )
+from capacitor_edge.api.upstream import upstream_blueprint
 from capacitor_edge.api.webhooks import webhooks_blueprint
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.health import StorageHealth
@@ -131,6 +132,7 @@ def create_app(
         charging_profiles_blueprint(services.smart_charging),
         events_blueprint(services.events),
         webhooks_blueprint(services.webhooks),
+        upstream_blueprint(services.mirror, services.chargers),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys)

@@ -84,6 +84,8 @@ def metrics_blueprint(services: Services) -> Blueprint:
         # State, not events: read from the live services at scrape time, never out of step.
         metrics.CONNECTED_CHARGERS.set(len(services.live))
         metrics.ACTIVE_TRANSACTIONS.set(await services.transactions.count_active())
+        if services.mirror is not None:
+            await services.mirror.set_gauges()
         return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
     handler = document_response(PrometheusText)(prometheus_metrics)

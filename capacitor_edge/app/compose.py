@@ -21,6 +21,7 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -34,6 +35,7 @@ from capacitor_edge.storage.id_tags import IdTagStore
 from capacitor_edge.storage.keys import KeyStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
+from capacitor_edge.storage.upstream import UpstreamStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
 
@@ -64,7 +66,21 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         client_ca=bool(settings.tls_client_ca_file),
         default_profile=settings.default_security_profile,
     )
+    commands = Commands(
+        live, charger_store, transaction_store, audit, remote_starts, clock, smart_charging
+    )
+    mirror = None
+    if settings.upstream_url:  # issue 20: the box as a local controller
+        mirror = Mirror(
+            UpstreamStore(db),
+            charger_store,
+            commands,
+            smart_charging,
+            clock,
+            settings.upstream_refused(),
+        )
     return Services(
+        mirror=mirror,
         settings=settings,
         clock=clock,
         live=live,
@@ -88,19 +104,12 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             remote_starts,
             settings.accepted_vendors(),
             rebooted=smart_charging.rebooted,
+            mirror=mirror,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock),
         transactions=Transactions(transaction_store, clock),
-        commands=Commands(
-            live,
-            charger_store,
-            transaction_store,
-            audit,
-            remote_starts,
-            clock,
-            smart_charging,
-        ),
+        commands=commands,
         files=Files(
             FileStore(db),
             FileArea(settings.data_dir / "files"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -36,6 +36,7 @@ from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.ports import CannotListen
 from capacitor_edge.transport.server import serve_ocpp
+from capacitor_edge.upstream.links import UpstreamLinks
 from capacitor_edge.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 
 log = logging.getLogger("capacitor_edge")
@@ -212,12 +213,20 @@ async def serve(
             for warning in services.certificates.warnings(services.clock.now()):
                 log.warning("%s: renew it (capacitor-edge certs init / certs charger)", warning)
             app = create_app(services, ready, db.health)
-            deliveries = trio.CancelScope()
+            deliveries, upstream = trio.CancelScope(), trio.CancelScope()
             async with trio.open_nursery() as front:
                 await front.start(services.smart_charging.run, shutdown)
                 # Webhook deliveries start with the journal as it is: what was committed but
                 # not delivered before a crash goes out now.
                 await front.start(_deliver_webhooks, services, deliveries)
+                if services.mirror is not None:  # issue 20: upstream links per charger
+                    links = UpstreamLinks(
+                        services.mirror,
+                        services.schemas,
+                        settings,
+                        SiteFiles.under(settings.data_dir).ca_cert,
+                    )
+                    await front.start(_until, links.run, upstream)
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
                     partial(serve_ocpp, release_memory=release_memory),
@@ -239,6 +248,7 @@ async def serve(
                 # Live event streams end now; deliveries stop (their cursors are durable).
                 services.events.stopping.set()
                 deliveries.cancel()
+                upstream.cancel()
         finally:
             with trio.CancelScope(shield=True):
                 await db.close()
@@ -266,6 +276,19 @@ async def _deliver_webhooks(
         async with trio.open_nursery() as nursery:
             await nursery.start(dispatcher.run)
             nursery.start_soon(services.events.prune_periodically)
+            task_status.started()
+
+
+async def _until(
+    run: Callable[..., Awaitable[None]],
+    scope: trio.CancelScope,
+    *,
+    task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """``run`` (a task that reports when it is ready) until ``scope`` is cancelled."""
+    with scope:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(run)
             task_status.started()
 
 

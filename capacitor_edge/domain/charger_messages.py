@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
@@ -34,6 +34,9 @@ from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorSta
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import NewTransaction, TransactionStore
 
+if TYPE_CHECKING:
+    from capacitor_edge.domain.upstream import Mirror
+
 
 class ChargerMessages:
     def __init__(
@@ -47,7 +50,9 @@ class ChargerMessages:
         remote_starts: RemoteStarts,
         accepted_vendors: frozenset[str] = frozenset(),
         rebooted: Callable[[int, str], None] | None = None,
+        mirror: Mirror | None = None,
     ) -> None:
+        self._mirror = mirror
         self._remote_starts = remote_starts
         self._rebooted = rebooted
         self._chargers = chargers
@@ -70,6 +75,8 @@ class ChargerMessages:
             "FirmwareStatusNotification": self.firmware_status_notification,
             "DiagnosticsStatusNotification": self.diagnostics_status_notification,
         }
+        if mirror is not None:  # issue 20: each message also goes to the upstream's outbox
+            handlers = mirror.wrap(handlers)
         self.handlers = {
             action: storage_failures_as_callerror(handler) for action, handler in handlers.items()
         }
@@ -98,10 +105,14 @@ class ChargerMessages:
         """Mark the charger online. Not awaited to its commit: the charger is answered about
         nothing yet, and its first message's own write commits after this one."""
         self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
+        if self._mirror is not None:
+            self._mirror.charger_online(charger)
 
     async def disconnected(
         self, charger: ChargerIdentity, close_code: int | None = None, close_reason: str = ""
     ) -> None:
+        if self._mirror is not None:
+            self._mirror.charger_offline(charger)
         last_seen = charger.connection.last_seen
         if last_seen is not None:
             # Messages other than Heartbeat and BootNotification only touched the in-memory

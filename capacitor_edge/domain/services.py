@@ -21,6 +21,7 @@ from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
+from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -45,3 +46,5 @@ class Services:
     smart_charging: SmartCharging
     events: Events
     webhooks: Webhooks
+    #: The upstream mirror (issue 20); None unless ``upstream_url`` is set.
+    mirror: Mirror | None = None

@@ -22,11 +22,12 @@ from capacitor_edge.settings.checks import (
     retry_schedule_check,
     security_profile_check,
 )
+from capacitor_edge.settings.upstream import UpstreamSettings
 from capacitor_edge.settings.values import HostPort, SettingsError
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(UpstreamSettings):
     data_dir: Path = field(
         default=Path("capacitor-data"),
         metadata=doc(

@@ -29,6 +29,9 @@ EVENT_TYPES = (
     "transaction.stopped",
     "command.completed",
     "webhook.disabled",
+    "upstream.connected",
+    "upstream.disconnected",
+    "upstream.id_tag_rejected",
 )
 
 

@@ -4,6 +4,8 @@ shipped; append a new one."""
 
 from __future__ import annotations
 
+from capacitor_edge.storage.upstream_outbox import UPSTREAM_MIGRATION
+
 MIGRATIONS: list[tuple[str, str]] = [
     (
         "organisations, api keys and chargers",
@@ -364,4 +366,5 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    UPSTREAM_MIGRATION,
 ]

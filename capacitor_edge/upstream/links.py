@@ -1,0 +1,225 @@
+"""The upstream links of every online charger (issue 20).
+
+Per charger, in order: connect as the charger (backoff 1 s doubling to ``upstream_backoff_max_s``
+between attempts), replay its last BootNotification until the upstream accepts it (OCPP 1.6
+§4.2: nothing else may be sent before), then forward its outbox in order - each message
+rewritten with the upstream's transaction id, deleted once the upstream acknowledges it - and
+send the box's own Heartbeats whenever the outbox has been idle for the interval the upstream
+gave. Upstream CALLs are relayed to the charger through the domain (:meth:`Mirror.relay`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import trio
+
+from capacitor_edge.clock import iso_z
+from capacitor_edge.domain.charger_sessions import ChargerIdentity
+from capacitor_edge.domain.upstream import Mirror
+from capacitor_edge.protocol import SchemaRegistry
+from capacitor_edge.protocol.session import ErrorReceived
+from capacitor_edge.settings import Settings
+from capacitor_edge.storage.upstream import OutboxMessage
+from capacitor_edge.upstream.connection import Endpoint, UpstreamConnection, UpstreamLost
+
+log = logging.getLogger("capacitor_edge.upstream")
+#: Outbox rows read per query while replaying a backlog.
+BATCH = 500
+#: Heartbeat interval when the upstream's BootNotification answer gives none (OCPP 1.6 §4.2).
+DEFAULT_INTERVAL_S = 300
+#: Actions whose transactionId is the box's and must be the upstream's on the wire.
+REWRITTEN = frozenset({"MeterValues", "StopTransaction"})
+
+
+def tls_context(settings: Settings, site_ca: Path | None) -> ssl.SSLContext | None:
+    """The TLS context of ``wss://`` upstream links: the system's trust store plus the site CA
+    (if the box has one) or ``upstream_ca_file``, and the client certificate if set."""
+    if not settings.upstream_url.startswith("wss://"):
+        return None
+    context = ssl.create_default_context(cafile=settings.upstream_ca_file or None)
+    if not settings.upstream_ca_file and site_ca is not None and site_ca.exists():
+        context.load_verify_locations(cafile=str(site_ca))
+    if settings.upstream_client_cert_file:
+        context.load_cert_chain(
+            settings.upstream_client_cert_file, settings.upstream_client_key_file or None
+        )
+    return context
+
+
+def passwords(settings: Settings) -> dict[str, str]:
+    if not settings.upstream_passwords_file:
+        return {}
+    loaded = json.loads(Path(settings.upstream_passwords_file).read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
+        raise ValueError("upstream_passwords_file must hold a JSON object of strings")
+    return {str(k): v for k, v in loaded.items()}
+
+
+class UpstreamLinks:
+    def __init__(
+        self,
+        mirror: Mirror,
+        schemas: SchemaRegistry,
+        settings: Settings,
+        site_ca: Path | None = None,
+    ) -> None:
+        self._mirror = mirror
+        self._schemas = schemas
+        self._base_url = settings.upstream_url
+        self._password = settings.upstream_password
+        self._passwords = passwords(settings)
+        self._tls = tls_context(settings, site_ca)
+        self._backoff_max_s = settings.upstream_backoff_max_s
+        self._timeout_s = settings.upstream_call_timeout_s
+
+    async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
+        """One link per online charger, started and cancelled as chargers come and go."""
+        scopes: dict[int, trio.CancelScope] = {}
+        async with trio.open_nursery() as nursery:
+            task_status.started()
+            while True:
+                changed = self._mirror.changed
+                online = self._mirror.online
+                for seq in [s for s in scopes if s not in online]:
+                    scopes.pop(seq).cancel()
+                for seq, charger in online.items():
+                    if seq not in scopes:
+                        scopes[seq] = await nursery.start(self._link, charger)
+                await changed.wait()
+
+    async def _link(
+        self,
+        charger: ChargerIdentity,
+        *,
+        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
+    ) -> None:
+        password = self._passwords.get(charger.charge_box_id, self._password)
+        endpoint = Endpoint.of(self._base_url, charger.charge_box_id, password, self._tls)
+        backoff = 1.0
+        with trio.CancelScope() as scope:
+            task_status.started(scope)
+            try:
+                while True:
+                    error, connected = await self._connect_once(charger, endpoint)
+                    await self._mirror.link_down(charger, error)
+                    log.info("upstream link of %s: %s", charger.charge_box_id, error)
+                    backoff = 1.0 if connected else min(backoff * 2, self._backoff_max_s)
+                    await trio.sleep(backoff)
+            finally:
+                with trio.CancelScope(shield=True):
+                    await self._mirror.link_down(charger, "the charger went offline")
+
+    async def _connect_once(self, charger: ChargerIdentity, endpoint: Endpoint) -> tuple[str, bool]:
+        """Why the link ended, and whether it was ever up."""
+        async with trio.open_nursery() as nursery:
+            try:
+                connection = await UpstreamConnection.open(
+                    nursery, endpoint, self._schemas, self._timeout_s
+                )
+            except UpstreamLost as lost:
+                return str(lost), False
+
+            async def relay(action: str, payload: dict[str, Any]) -> dict[str, Any]:
+                return await self._mirror.relay(charger, action, payload)
+
+            nursery.start_soon(connection.serve, relay)
+            try:
+                await self._mirror.link_up(charger)
+                await Forwarder(self._mirror, charger, connection).run()
+                error = "stopped"  # not reached: the forwarder runs until the link fails
+            except UpstreamLost as lost:
+                error = str(lost)
+            finally:
+                with trio.CancelScope(shield=True):
+                    await connection.close()
+                nursery.cancel_scope.cancel()
+        return error, True
+
+
+class Forwarder:
+    """What one live upstream link sends: the boot, the outbox, the box's Heartbeats."""
+
+    def __init__(
+        self, mirror: Mirror, charger: ChargerIdentity, connection: UpstreamConnection
+    ) -> None:
+        self._mirror = mirror
+        self._store = mirror.store
+        self._charger = charger
+        self._seq = charger.charger_seq
+        self._connection = connection
+        self._ids: dict[int, int] = {}
+
+    async def run(self) -> None:
+        interval = await self._boot()
+        self._ids = await self._store.upstream_ids(self._seq)
+        state = self._mirror.state(self._seq)
+        idle_since = trio.current_time()
+        while True:
+            # A new event before the read: a message committed after it wakes the wait below.
+            wake = state.wake = trio.Event()
+            batch = await self._store.pending(self._seq, state.acked_seq, BATCH)
+            for message in batch:
+                await self._deliver(message)
+                state.acked_seq = message.seq
+                state.delivered += 1
+            if batch:
+                idle_since = trio.current_time()
+                continue
+            with trio.move_on_at(idle_since + interval):
+                await wake.wait()
+                continue
+            await self._connection.call("Heartbeat", {}, _box_id())
+            idle_since = trio.current_time()
+
+    async def _boot(self) -> float:
+        """Send the charger's last BootNotification until the upstream accepts it; the
+        Heartbeat interval the upstream gives."""
+        payload = await self._mirror.boot_payload(self._charger)
+        while True:
+            answer = await self._connection.call("BootNotification", payload, _box_id())
+            if isinstance(answer, ErrorReceived) or answer.violation is not None:
+                raise UpstreamLost("the upstream did not answer BootNotification")
+            interval = float(answer.payload.get("interval") or DEFAULT_INTERVAL_S)
+            if answer.payload["status"] == "Accepted":
+                return interval
+            await trio.sleep(interval)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        action, payload = message.action, message.payload
+        if action in REWRITTEN and payload.get("transactionId") in self._ids:
+            payload = {**payload, "transactionId": self._ids[payload["transactionId"]]}
+        # The outbox row's seq as unique id: a message sent again after a crash carries the
+        # same id, so the upstream can tell the duplicate.
+        answer = await self._connection.call(action, payload, f"ce-{message.seq}")
+        if isinstance(answer, ErrorReceived):
+            # Refused, not lost: sending it again would stop the charger's queue for good.
+            self._mirror.failed(self._seq, f"upstream answered {action} with {answer.error_code}")
+            self._store.delivered(message.seq)
+            return
+        local_id = message.local_transaction_id
+        if action == "StartTransaction" and local_id is not None and answer.violation is None:
+            upstream_id = int(answer.payload["transactionId"])
+            status = str(answer.payload["idTagInfo"]["status"])
+            await self._store.started(
+                self._seq,
+                message.seq,
+                local_id,
+                upstream_id,
+                status,
+                await self._store.local_status(self._seq, local_id),
+                iso_z(self._mirror.now()),
+            )
+            self._ids.setdefault(local_id, upstream_id)
+            return
+        self._store.delivered(message.seq)
+
+
+def _box_id() -> str:
+    """A unique id for the box's own CALLs (boot replay, Heartbeats): never an outbox seq."""
+    return f"box-{uuid4()}"
