@@ -139,16 +139,17 @@ class Mirror:
     def now(self) -> datetime:
         return self._clock.now()
 
-    async def boot_payload(self, charger: ChargerIdentity) -> dict[str, Any]:
+    async def boot_payload(self, charger: ChargerIdentity) -> dict[str, Any] | None:
         """The BootNotification replayed on each upstream connect: the charger's last one, or
-        one made from its registration if it has not booted since the mirror was on."""
+        one made from its registration; None for a charger that never booted (its first
+        BootNotification is then the first message of its outbox)."""
         payload = await self.store.boot(charger.charger_seq)
         if payload is not None:
             return payload
         record = await self._chargers.find(charger.charge_box_id, charger.org_id)
-        vendor = (record.vendor if record else None) or "unknown"
-        model = (record.model if record else None) or "unknown"
-        return {"chargePointVendor": vendor, "chargePointModel": model}
+        if record is None or record.vendor is None or record.model is None:
+            return None
+        return {"chargePointVendor": record.vendor, "chargePointModel": record.model}
 
     # -- the upstream's state --------------------------------------------------------------
 

@@ -154,9 +154,10 @@ class Forwarder:
         self._seq = charger.charger_seq
         self._connection = connection
         self._ids: dict[int, int] = {}
+        self._interval: float = DEFAULT_INTERVAL_S
 
     async def run(self) -> None:
-        interval = await self._boot()
+        self._interval = await self._boot()
         self._ids = await self._store.upstream_ids(self._seq)
         state = self._mirror.state(self._seq)
         idle_since = trio.current_time()
@@ -171,7 +172,7 @@ class Forwarder:
             if batch:
                 idle_since = trio.current_time()
                 continue
-            with trio.move_on_at(idle_since + interval):
+            with trio.move_on_at(idle_since + self._interval):
                 await wake.wait()
                 continue
             await self._connection.call("Heartbeat", {}, _box_id())
@@ -181,6 +182,8 @@ class Forwarder:
         """Send the charger's last BootNotification until the upstream accepts it; the
         Heartbeat interval the upstream gives."""
         payload = await self._mirror.boot_payload(self._charger)
+        if payload is None:
+            return DEFAULT_INTERVAL_S
         while True:
             answer = await self._connection.call("BootNotification", payload, _box_id())
             if isinstance(answer, ErrorReceived) or answer.violation is not None:
@@ -202,6 +205,8 @@ class Forwarder:
             self._mirror.failed(self._seq, f"upstream answered {action} with {answer.error_code}")
             self._store.delivered(message.seq)
             return
+        if action == "BootNotification" and answer.violation is None:
+            self._interval = float(answer.payload.get("interval") or DEFAULT_INTERVAL_S)
         local_id = message.local_transaction_id
         if action == "StartTransaction" and local_id is not None and answer.violation is None:
             upstream_id = int(answer.payload["transactionId"])
