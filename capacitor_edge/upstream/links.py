@@ -128,18 +128,22 @@ class UpstreamLinks:
             async def relay(action: str, payload: dict[str, Any]) -> dict[str, Any]:
                 return await self._mirror.relay(charger, action, payload)
 
-            nursery.start_soon(connection.serve, relay)
+            async def serve() -> None:
+                await connection.serve(relay)
+                nursery.cancel_scope.cancel()  # the link is gone: stop the forwarder too
+
+            nursery.start_soon(serve)
+            error = "stopped"
             try:
                 await self._mirror.link_up(charger)
                 await Forwarder(self._mirror, charger, connection).run()
-                error = "stopped"  # not reached: the forwarder runs until the link fails
             except UpstreamLost as lost:
                 error = str(lost)
             finally:
                 with trio.CancelScope(shield=True):
                     await connection.close()
                 nursery.cancel_scope.cancel()
-        return error, True
+        return connection.lost_reason or error, True
 
 
 class Forwarder:

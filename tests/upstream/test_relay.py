@@ -30,89 +30,89 @@ async def test_messages_go_upstream_in_order_and_upstream_calls_reach_the_charge
 ) -> None:
     record = tmp_path / "upstream.jsonl"
     with trio.fail_after(90):
-        async with UpstreamProcess.start(record) as upstream:
-            async with (
-                ServerProcess.start(tmp_path / "data", env=_env(upstream.url)) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
-            ):
-                await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
-                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
-                    await charger.wait_connected()
-                    await charger.call("BootNotification", BOOT)
-                    await charger.call("Heartbeat", {})
-                    started = await charger.call(
-                        "StartTransaction",
-                        {
-                            "connectorId": 1,
-                            "idTag": "TAG-1",
-                            "meterStart": 100,
-                            "timestamp": "2026-11-29T10:00:00.000Z",
-                        },
-                    )
-                    local_id = started["transactionId"]
-                    await charger.call(
-                        "MeterValues",
-                        {
-                            "connectorId": 1,
-                            "transactionId": local_id,
-                            "meterValue": [
-                                {
-                                    "timestamp": "2026-11-29T10:05:00.000Z",
-                                    "sampledValue": [{"value": "600"}],
-                                }
-                            ],
-                        },
-                    )
-                    await charger.call(
-                        "StopTransaction",
-                        {
-                            "transactionId": local_id,
-                            "meterStop": 1100,
-                            "timestamp": "2026-11-29T10:10:00.000Z",
-                        },
-                    )
-                    got = await upstream.wait_until(has("StopTransaction"))
-                    # The boot replayed on connect, then the charger's messages in order; the
-                    # charger's own Heartbeat is answered locally, never forwarded.
-                    sent = [a for a in actions(got) if a != "BootNotification"]
-                    assert sent == ["StartTransaction", "MeterValues", "StopTransaction"]
-                    assert actions(got)[0] == "BootNotification"
-                    assert got[0]["payload"]["chargePointVendor"] == "ABB"
-                    by_action = {m["action"]: m for m in got}
-                    upstream_id = by_action["MeterValues"]["payload"]["transactionId"]
-                    assert upstream_id > 1000  # the upstream's own numbering
-                    assert upstream_id != local_id
-                    assert by_action["StopTransaction"]["payload"]["transactionId"] == upstream_id
-                    # Original timestamps, as the charger sent them.
-                    assert by_action["StopTransaction"]["payload"]["timestamp"] == (
-                        "2026-11-29T10:10:00.000Z"
-                    )
+        async with (
+            UpstreamProcess.start(record) as upstream,
+            ServerProcess.start(tmp_path / "data", env=_env(upstream.url)) as server,
+            httpx.AsyncClient(
+                base_url=server.http_url, headers={"X-API-Key": server.api_key}
+            ) as api,
+        ):
+            await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
+            async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+                await charger.wait_connected()
+                await charger.call("BootNotification", BOOT)
+                await charger.call("Heartbeat", {})
+                started = await charger.call(
+                    "StartTransaction",
+                    {
+                        "connectorId": 1,
+                        "idTag": "TAG-1",
+                        "meterStart": 100,
+                        "timestamp": "2026-11-29T10:00:00.000Z",
+                    },
+                )
+                local_id = started["transactionId"]
+                await charger.call(
+                    "MeterValues",
+                    {
+                        "connectorId": 1,
+                        "transactionId": local_id,
+                        "meterValue": [
+                            {
+                                "timestamp": "2026-11-29T10:05:00.000Z",
+                                "sampledValue": [{"value": "600"}],
+                            }
+                        ],
+                    },
+                )
+                await charger.call(
+                    "StopTransaction",
+                    {
+                        "transactionId": local_id,
+                        "meterStop": 1100,
+                        "timestamp": "2026-11-29T10:10:00.000Z",
+                    },
+                )
+                got = await upstream.wait_until(has("StopTransaction"))
+                # The boot replayed on connect, then the charger's messages in order; the
+                # charger's own Heartbeat is answered locally, never forwarded.
+                sent = [a for a in actions(got) if a != "BootNotification"]
+                assert sent == ["StartTransaction", "MeterValues", "StopTransaction"]
+                assert actions(got)[0] == "BootNotification"
+                assert got[0]["payload"]["chargePointVendor"] == "ABB"
+                by_action = {m["action"]: m for m in got}
+                upstream_id = by_action["MeterValues"]["payload"]["transactionId"]
+                assert upstream_id > 1000  # the upstream's own numbering
+                assert upstream_id != local_id
+                assert by_action["StopTransaction"]["payload"]["transactionId"] == upstream_id
+                # Original timestamps, as the charger sent them.
+                assert by_action["StopTransaction"]["payload"]["timestamp"] == (
+                    "2026-11-29T10:10:00.000Z"
+                )
 
-                    # Upstream -> charger: relayed through the command queue and audited.
-                    await charger.respond({"Reset": {"status": "Accepted"}})
-                    answer = await upstream.call("CP-1", "Reset", {"type": "Soft"})
-                    assert answer["payload"] == {"status": "Accepted"}
-                    event = await charger.next_event(
-                        "csms_call", predicate=lambda e: e["action"] == "Reset"
-                    )
-                    assert event["payload"] == {"type": "Soft"}
-                    stop = await upstream.call(
-                        "CP-1", "RemoteStopTransaction", {"transactionId": upstream_id}
-                    )
-                    assert "payload" in stop
-                    remote_stop = await charger.next_event(
-                        "csms_call", predicate=lambda e: e["action"] == "RemoteStopTransaction"
-                    )
-                    # The charger hears its own (the box's) transaction id.
-                    assert remote_stop["payload"]["transactionId"] == local_id
-                    audit = (await api.get("/api/v1/chargers/CP-1/commands")).json()
-                    assert "Reset" in str(audit)
+                # Upstream -> charger: relayed through the command queue and audited.
+                await charger.respond({"Reset": {"status": "Accepted"}})
+                answer = await upstream.call("CP-1", "Reset", {"type": "Soft"})
+                assert answer["payload"] == {"status": "Accepted"}
+                event = await charger.next_event(
+                    "csms_call", predicate=lambda e: e["action"] == "Reset"
+                )
+                assert event["payload"] == {"type": "Soft"}
+                stop = await upstream.call(
+                    "CP-1", "RemoteStopTransaction", {"transactionId": upstream_id}
+                )
+                assert "payload" in stop
+                remote_stop = await charger.next_event(
+                    "csms_call", predicate=lambda e: e["action"] == "RemoteStopTransaction"
+                )
+                # The charger hears its own (the box's) transaction id.
+                assert remote_stop["payload"]["transactionId"] == local_id
+                audit = (await api.get("/api/v1/chargers/CP-1/commands")).json()
+                assert "Reset" in str(audit)
 
-                    link = (await api.get("/api/v1/chargers/CP-1/upstream")).json()
-                    assert link["enabled"] is True and link["connected"] is True
-                    assert link["outboxDepth"] == 0 and link["oldestUnsentAt"] is None
+                link = (await api.get("/api/v1/chargers/CP-1/upstream")).json()
+                assert link["enabled"] is True and link["connected"] is True
+                assert link["outboxDepth"] == 0 and link["oldestUnsentAt"] is None
     assert len(recorded(record)) == len(got)
 
 
