@@ -116,6 +116,8 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             await client.put(f"{CP}/smart-charging", json={"phases": 1, "voltage": 240})
             await client.get(f"{CP}/smart-charging")
             await client.get(f"{CP}/commands")
+            await client.get(f"{CP}/upstream")  # issue 20: not enabled here
+            await client.get("/api/v1/chargers/NOPE/upstream")  # 404
             upload = await client.post(
                 "/api/v1/firmware", files={"file": ("fw.bin", b"\x00firmware" * 100)}
             )
