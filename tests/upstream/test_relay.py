@@ -118,3 +118,78 @@ async def test_messages_go_upstream_in_order_and_upstream_calls_reach_the_charge
 
 def _env(upstream_url: str) -> dict[str, str]:
     return {**os.environ, "CAPACITOR_EDGE_UPSTREAM_URL": upstream_url}
+
+
+async def test_upstream_verdicts_refused_commands_and_charging_profiles(tmp_path: Path) -> None:
+    """An idTag the box accepted and the upstream refuses is an event; an upstream command the
+    site refuses is a SecurityError; an upstream profile goes through the box's smart charging
+    path (checked, kept in the profile registry)."""
+    record = tmp_path / "upstream.jsonl"
+    env = {
+        **_env(""),
+        "CAPACITOR_EDGE_UPSTREAM_REFUSED_ACTIONS": "Reset, UpdateFirmware",
+    }
+    with trio.fail_after(90):
+        async with UpstreamProcess.start(record, extra=["--reject-tag", "STOLEN"]) as upstream:
+            env["CAPACITOR_EDGE_UPSTREAM_URL"] = upstream.url
+            async with (
+                ServerProcess.start(tmp_path / "data", env=env) as server,
+                httpx.AsyncClient(
+                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
+                ) as api,
+            ):
+                await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
+                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+                    await charger.wait_connected()
+                    await charger.call("BootNotification", BOOT)
+                    started = await charger.call(
+                        "StartTransaction",
+                        {
+                            "connectorId": 1,
+                            "idTag": "STOLEN",
+                            "meterStart": 0,
+                            "timestamp": "2026-11-29T10:00:00.000Z",
+                        },
+                    )
+                    # The box decides locally (open authorization): the car charges.
+                    assert started["idTagInfo"]["status"] == "Accepted"
+                    await upstream.wait_until(has("StartTransaction"))
+                    while True:
+                        events = (
+                            await api.get("/api/v1/events?types=upstream.id_tag_rejected")
+                        ).json()["events"]
+                        if events:
+                            break
+                        await trio.sleep(0.05)
+                    assert events[0]["chargeBoxId"] == "CP-1"
+                    assert events[0]["data"]["transactionId"] == started["transactionId"]
+                    assert events[0]["data"]["upstreamStatus"] == "Invalid"
+
+                    refused = await upstream.call("CP-1", "Reset", {"type": "Hard"})
+                    assert "SecurityError" in refused["error"]
+                    assert not [e for e in charger.all_events if e.get("action") == "Reset"]
+
+                    profile = {
+                        "chargingProfileId": 7,
+                        "stackLevel": 0,
+                        "chargingProfilePurpose": "TxDefaultProfile",
+                        "chargingProfileKind": "Relative",
+                        "chargingSchedule": {
+                            "chargingRateUnit": "A",
+                            "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16}],
+                        },
+                    }
+                    await charger.respond({"SetChargingProfile": {"status": "Accepted"}})
+                    answer = await upstream.call(
+                        "CP-1",
+                        "SetChargingProfile",
+                        {"connectorId": 0, "csChargingProfiles": profile},
+                    )
+                    assert answer["payload"] == {"status": "Accepted"}
+                    registry = (await api.get("/api/v1/chargers/CP-1/charging-profiles")).json()
+                    kept = registry["chargingProfiles"]
+                    assert [(p["chargingProfileId"], p["status"]) for p in kept] == [
+                        (7, "accepted")
+                    ]
+                    connected = (await api.get("/api/v1/chargers/CP-1/upstream")).json()
+                    assert connected["connected"] is True
