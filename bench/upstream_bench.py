@@ -123,7 +123,7 @@ def relay_cpu(args: argparse.Namespace, workdir: Path, upstream: Upstream | None
         finally:
             client.finish()
         assert int(done["round_trips"]) == args.messages, done
-    return float(cpu1 - cpu0) / args.messages
+    return float(cpu1 - cpu0) / int(args.messages)
 
 
 def replay(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
