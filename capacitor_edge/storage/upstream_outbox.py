@@ -14,7 +14,9 @@ import json
 import sqlite3
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 UPSTREAM_MIGRATION = (
     "upstream outbox",
@@ -62,12 +64,12 @@ class Rider:
         self.received_at = received_at
         self.taken = False
 
-    def wrap(self, fn: Callable[[sqlite3.Connection], Any]) -> Callable[[sqlite3.Connection], Any]:
+    def wrap(self, fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Connection], T]:
         """``fn``, then this row, in the same transaction (and the same savepoint when a batch
         is replayed write by write: both commit or neither does)."""
         self.taken = True
 
-        def both(conn: sqlite3.Connection) -> Any:
+        def both(conn: sqlite3.Connection) -> T:
             result = fn(conn)
             self.insert(conn, result)
             return result
@@ -93,3 +95,12 @@ class Rider:
 
 #: The rider of the charger message being handled in this task, if the mirror is on.
 RIDER: ContextVar[Rider | None] = ContextVar("upstream_rider", default=None)
+
+
+def with_rider(fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Connection], T]:
+    """``fn``, carrying this task's outbox row if it has one not yet written: the one check a
+    write pays when there is no upstream (a context variable read)."""
+    rider = RIDER.get()
+    if rider is None or rider.taken:
+        return fn
+    return rider.wrap(fn)

@@ -102,7 +102,7 @@ async def open_stream(endpoint: Endpoint) -> Stream:
 
 
 @dataclass
-class _Waiter:
+class _PendingCall:
     unique_id: str
     done: trio.Event = field(default_factory=trio.Event)
     answer: Answer | None = None
@@ -119,7 +119,7 @@ class UpstreamConnection:
         self._session = OcppSession(
             schemas, CSMS_SENDABLE, lambda: self._next_id, role=CHARGE_POINT
         )
-        self._waiter: _Waiter | None = None
+        self._waiter: _PendingCall | None = None
         self._lost = trio.Event()
         self.lost_reason = ""
 
@@ -220,7 +220,7 @@ class UpstreamConnection:
             raise UpstreamLost(self.lost_reason)
         self._next_id = unique_id
         sent_id, text = self._session.start_call(action, payload)
-        waiter = self._waiter = _Waiter(sent_id)
+        waiter = self._waiter = _PendingCall(sent_id)
         try:
             await self._send(text)
             with trio.move_on_after(self._timeout_s):
