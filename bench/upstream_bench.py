@@ -120,6 +120,9 @@ def relay_cpu(args: argparse.Namespace, workdir: Path, upstream: Upstream | None
             if upstream is not None:
                 upstream.wait_for(base + args.messages, 600)
             cpu1 = common.cpu_seconds(server.pid)
+        except BaseException:
+            print("\n".join(list(server.stderr_tail)[-20:]), file=sys.stderr)
+            raise
         finally:
             client.finish()
         assert int(done["round_trips"]) == args.messages, done

@@ -14,6 +14,7 @@ left on the hot path is the rider check in ``Database.write``.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,13 @@ from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z, parse_iso
 from capacitor_edge.domain.charger_sessions import ChargerIdentity, Handler
 from capacitor_edge.domain.commands import Commands
-from capacitor_edge.domain.errors import CallRejected, CallUnanswered, DomainError, NotFound
+from capacitor_edge.domain.errors import (
+    CallRejected,
+    CallUnanswered,
+    DomainError,
+    NotFound,
+    StorageFailure,
+)
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.storage.chargers import ChargerStore
@@ -51,6 +58,12 @@ class UpstreamState:
     #: committed yet, so reads of the outbox start after it).
     acked_seq: int = 0
     wake: trio.Event = field(default_factory=trio.Event)
+    #: Set (and replaced) whenever the link goes up or down: for waiters such as tests.
+    changed: trio.Event = field(default_factory=trio.Event)
+
+    def note_change(self) -> None:
+        changed, self.changed = self.changed, trio.Event()
+        changed.set()
 
 
 @dataclass(frozen=True)
@@ -156,17 +169,20 @@ class Mirror:
     async def link_up(self, charger: ChargerIdentity) -> None:
         state = self.state(charger.charger_seq)
         state.connected, state.connected_at = True, self._clock.now()
-        await self.store.connection_changed(
-            charger.charger_seq, "upstream.connected", {}, iso_z(self._clock.now())
-        )
+        state.note_change()
+        with suppress(StorageFailure):  # a full disk is logged by storage
+            await self.store.connection_changed(
+                charger.charger_seq, "upstream.connected", {}, iso_z(self._clock.now())
+            )
 
     async def link_down(self, charger: ChargerIdentity, error: str) -> None:
         state = self.state(charger.charger_seq)
         was_connected = state.connected
         state.connected = False
         state.last_error, state.last_error_at = error, self._clock.now()
+        state.note_change()
         if was_connected:  # one event per change, not one per failed reconnect attempt
-            with trio.CancelScope(shield=True):
+            with trio.CancelScope(shield=True), suppress(StorageFailure):
                 await self.store.connection_changed(
                     charger.charger_seq,
                     "upstream.disconnected",

@@ -88,8 +88,9 @@ class UpstreamLinks:
                 online = self._mirror.online
                 for seq in [s for s in scopes if s not in online]:
                     scopes.pop(seq).cancel()
-                for seq, charger in online.items():
-                    if seq not in scopes:
+                # A copy: chargers come online while a link task starts.
+                for seq, charger in list(online.items()):
+                    if seq not in scopes and seq in self._mirror.online:
                         scopes[seq] = await nursery.start(self._link, charger)
                 await changed.wait()
 
@@ -101,16 +102,23 @@ class UpstreamLinks:
     ) -> None:
         password = self._passwords.get(charger.charge_box_id, self._password)
         endpoint = Endpoint.of(self._base_url, charger.charge_box_id, password, self._tls)
-        backoff = 1.0
+        delay = 1.0
         with trio.CancelScope() as scope:
             task_status.started(scope)
             try:
                 while True:
-                    error, connected = await self._connect_once(charger, endpoint)
+                    try:
+                        error, connected = await self._connect_once(charger, endpoint)
+                    except Exception as failure:
+                        # Contained: one charger's link must end neither the others nor the box.
+                        log.exception("upstream link of %s failed", charger.charge_box_id)
+                        error, connected = f"internal error: {type(failure).__name__}", False
                     await self._mirror.link_down(charger, error)
                     log.info("upstream link of %s: %s", charger.charge_box_id, error)
-                    backoff = 1.0 if connected else min(backoff * 2, self._backoff_max_s)
-                    await trio.sleep(backoff)
+                    if connected:
+                        delay = 1.0
+                    await trio.sleep(min(delay, self._backoff_max_s))
+                    delay *= 2
             finally:
                 with trio.CancelScope(shield=True):
                     await self._mirror.link_down(charger, "the charger went offline")
