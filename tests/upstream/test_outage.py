@@ -170,6 +170,11 @@ async def test_an_outage_loses_nothing_and_replays_in_order(tmp_path: Path) -> N
                                 )
                             )
                             await wait_upstream(api, "CP-2", True)
+                            # Each link began with the charger's last BootNotification.
+                            for cp in ("CP-1", "CP-2"):
+                                opening = next(m for m in second.received if m["cp"] == cp)
+                                assert opening["action"] == "BootNotification"
+                                assert opening["uniqueId"].startswith("box-")
                             link = (await api.get("/api/v1/chargers/CP-2/upstream")).json()
                             while link["outboxDepth"]:
                                 await trio.sleep(0.05)

@@ -3,6 +3,7 @@ each in its own process, the box as the real CLI."""
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,7 @@ async def test_upstream_verdicts_refused_commands_and_charging_profiles(tmp_path
     env = {
         **_env(""),
         "CAPACITOR_EDGE_UPSTREAM_REFUSED_ACTIONS": "Reset, UpdateFirmware",
+        "CAPACITOR_EDGE_UPSTREAM_PASSWORD": "s3cret-upstream",
     }
     with trio.fail_after(90):
         async with UpstreamProcess.start(record, extra=["--reject-tag", "STOLEN"]) as upstream:
@@ -153,7 +155,10 @@ async def test_upstream_verdicts_refused_commands_and_charging_profiles(tmp_path
                     )
                     # The box decides locally (open authorization): the car charges.
                     assert started["idTagInfo"]["status"] == "Accepted"
-                    await upstream.wait_until(has("StartTransaction"))
+                    got = await upstream.wait_until(has("StartTransaction"))
+                    # As the charger, with its upstream password (OCPP 1.6 security profile 1).
+                    token = base64.b64encode(b"CP-1:s3cret-upstream").decode()
+                    assert {m["authorization"] for m in got} == {f"Basic {token}"}
                     while True:
                         events = (
                             await api.get("/api/v1/events?types=upstream.id_tag_rejected")
