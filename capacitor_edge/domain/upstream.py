@@ -143,7 +143,24 @@ class Mirror:
         # A newer session of the same charger may already have replaced this one.
         if self.online.get(charger.charger_seq) is charger:
             del self.online[charger.charger_seq]
+            self.state(charger.charger_seq).wake.set()  # its link ends once it has told all
             self._changed()
+
+    def link_ended(self) -> None:
+        self._changed()
+
+    async def wanted(self, charger_seq: int) -> bool:
+        """Whether the charger needs its upstream link: online, or messages still to send."""
+        if charger_seq in self.online:
+            return True
+        return (await self.store.depth(charger_seq)).depth > 0
+
+    async def backlogged(self) -> list[ChargerIdentity]:
+        """The chargers the outbox holds messages of (at start-up: what the last run left)."""
+        return [
+            ChargerIdentity(charge_box_id, seq, org_id)
+            for seq, charge_box_id, org_id in await self.store.backlogged()
+        ]
 
     def _changed(self) -> None:
         changed, self.changed = self.changed, trio.Event()

@@ -55,6 +55,18 @@ class UpstreamStore:
 
         return await self._db.read(read)
 
+    async def backlogged(self) -> list[tuple[int, str, str]]:
+        """(seq, chargeBoxId, org id) of each charger with messages in the outbox."""
+
+        def read(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+            rows = conn.execute(
+                "SELECT seq, charge_box_id, org_id FROM chargers WHERE seq IN"
+                " (SELECT DISTINCT charger_seq FROM upstream_outbox) ORDER BY seq"
+            ).fetchall()
+            return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+        return await self._db.read(read)
+
     async def total_depth(self) -> OutboxDepth:
         def read(conn: sqlite3.Connection) -> OutboxDepth:
             row = conn.execute("SELECT COUNT(*), MIN(received_at) FROM upstream_outbox").fetchone()

@@ -33,6 +33,8 @@ log = logging.getLogger("capacitor_edge.upstream")
 BATCH = 500
 #: Heartbeat interval when the upstream's BootNotification answer gives none (OCPP 1.6 §4.2).
 DEFAULT_INTERVAL_S = 300
+#: Why a link ended of its own accord: its charger is offline and its outbox is empty.
+DRAINED = "drained"
 #: Actions whose transactionId is the box's and must be the upstream's on the wire.
 REWRITTEN = frozenset({"MeterValues", "StopTransaction"})
 
@@ -77,51 +79,61 @@ class UpstreamLinks:
         self._tls = tls_context(settings, site_ca)
         self._backoff_max_s = settings.upstream_backoff_max_s
         self._timeout_s = settings.upstream_call_timeout_s
+        #: Chargers with a link task (connected or waiting to reconnect).
+        self._links: set[int] = set()
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
-        """One link per online charger, started and cancelled as chargers come and go."""
-        scopes: dict[int, trio.CancelScope] = {}
+        """One link per charger that is online or still has messages for the upstream: a
+        charger that leaves keeps its link until its outbox is empty (its last messages, such
+        as a StopTransaction, still go up), and at start-up so does every charger the last run
+        left a backlog for."""
         async with trio.open_nursery() as nursery:
             task_status.started()
+            for charger in await self._mirror.backlogged():
+                await nursery.start(self._link, charger)
             while True:
                 changed = self._mirror.changed
-                online = self._mirror.online
-                for seq in [s for s in scopes if s not in online]:
-                    scopes.pop(seq).cancel()
                 # A copy: chargers come online while a link task starts.
-                for seq, charger in list(online.items()):
-                    if seq not in scopes and seq in self._mirror.online:
-                        scopes[seq] = await nursery.start(self._link, charger)
+                for seq, charger in list(self._mirror.online.items()):
+                    if seq not in self._links and seq in self._mirror.online:
+                        await nursery.start(self._link, charger)
                 await changed.wait()
 
     async def _link(
         self,
         charger: ChargerIdentity,
         *,
-        task_status: trio.TaskStatus[trio.CancelScope] = trio.TASK_STATUS_IGNORED,
+        task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
     ) -> None:
+        seq = charger.charger_seq
         password = self._passwords.get(charger.charge_box_id, self._password)
         endpoint = Endpoint.of(self._base_url, charger.charge_box_id, password, self._tls)
         delay = 1.0
-        with trio.CancelScope() as scope:
-            task_status.started(scope)
-            try:
-                while True:
-                    try:
-                        error, connected = await self._connect_once(charger, endpoint)
-                    except Exception as failure:
-                        # Contained: one charger's link must end neither the others nor the box.
-                        log.exception("upstream link of %s failed", charger.charge_box_id)
-                        error, connected = f"internal error: {type(failure).__name__}", False
-                    await self._mirror.link_down(charger, error)
-                    log.info("upstream link of %s: %s", charger.charge_box_id, error)
-                    if connected:
-                        delay = 1.0
-                    await trio.sleep(min(delay, self._backoff_max_s))
-                    delay *= 2
-            finally:
-                with trio.CancelScope(shield=True):
-                    await self._mirror.link_down(charger, "the charger went offline")
+        self._links.add(seq)
+        task_status.started()
+        try:
+            while True:
+                try:
+                    error, connected = await self._connect_once(charger, endpoint)
+                except Exception as failure:
+                    # Contained: one charger's link must end neither the others nor the box.
+                    log.exception("upstream link of %s failed", charger.charge_box_id)
+                    error, connected = f"internal error: {type(failure).__name__}", False
+                if error == DRAINED:
+                    return
+                await self._mirror.link_down(charger, error)
+                log.info("upstream link of %s: %s", charger.charge_box_id, error)
+                if not await self._mirror.wanted(seq):
+                    return
+                if connected:
+                    delay = 1.0
+                await trio.sleep(min(delay, self._backoff_max_s))
+                delay *= 2
+        finally:
+            self._links.discard(seq)
+            with trio.CancelScope(shield=True):
+                await self._mirror.link_down(charger, "the charger is offline, nothing to send")
+            self._mirror.link_ended()  # the charger may be back: the supervisor looks again
 
     async def _connect_once(self, charger: ChargerIdentity, endpoint: Endpoint) -> tuple[str, bool]:
         """Why the link ended, and whether it was ever up."""
@@ -141,7 +153,7 @@ class UpstreamLinks:
                 nursery.cancel_scope.cancel()  # the link is gone: stop the forwarder too
 
             nursery.start_soon(serve)
-            error = "stopped"
+            error = DRAINED
             try:
                 await self._mirror.link_up(charger)
                 await Forwarder(self._mirror, charger, connection).run()
@@ -151,6 +163,8 @@ class UpstreamLinks:
                 with trio.CancelScope(shield=True):
                     await connection.close()
                 nursery.cancel_scope.cancel()
+        if error == DRAINED:
+            return error, True
         return connection.lost_reason or error, True
 
 
@@ -169,6 +183,8 @@ class Forwarder:
         self._interval: float = DEFAULT_INTERVAL_S
 
     async def run(self) -> None:
+        """Until the link fails (UpstreamLost), or returns once the charger is offline and
+        everything it sent has been acknowledged."""
         self._interval = await self._boot()
         self._ids = await self._store.upstream_ids(self._seq)
         state = self._mirror.state(self._seq)
@@ -184,6 +200,8 @@ class Forwarder:
             if batch:
                 idle_since = trio.current_time()
                 continue
+            if self._seq not in self._mirror.online:
+                return  # everything is told and the charger is gone: the link may end
             with trio.move_on_at(idle_since + self._interval):
                 await wake.wait()
                 continue
