@@ -30,7 +30,7 @@ from capacitor_edge.upstream.connection import Endpoint, UpstreamConnection, Ups
 
 log = logging.getLogger("capacitor_edge.upstream")
 #: Outbox rows read per query while replaying a backlog.
-BATCH = 500
+BATCH = 200
 #: Heartbeat interval when the upstream's BootNotification answer gives none (OCPP 1.6 §4.2).
 DEFAULT_INTERVAL_S = 300
 #: Why a link ended of its own accord: its charger is offline and its outbox is empty.
@@ -193,10 +193,14 @@ class Forwarder:
             # A new event before the read: a message committed after it wakes the wait below.
             wake = state.wake = trio.Event()
             batch = await self._store.pending(self._seq, state.acked_seq, BATCH)
-            for message in batch:
-                await self._deliver(message)
-                state.acked_seq = message.seq
-                state.delivered += 1
+            try:
+                for message in batch:
+                    await self._deliver(message)
+                    state.acked_seq = message.seq
+                    state.delivered += 1
+            finally:  # also when the link fails part way through the batch
+                if batch and state.acked_seq >= batch[0].seq:
+                    self._store.delivered(self._seq, state.acked_seq)
             if batch:
                 idle_since = trio.current_time()
                 continue
@@ -233,7 +237,6 @@ class Forwarder:
         if isinstance(answer, ErrorReceived):
             # Refused, not lost: sending it again would stop the charger's queue for good.
             self._mirror.failed(self._seq, f"upstream answered {action} with {answer.error_code}")
-            self._store.delivered(message.seq)
             return
         if action == "BootNotification" and answer.violation is None:
             self._interval = float(answer.payload.get("interval") or DEFAULT_INTERVAL_S)
@@ -251,8 +254,6 @@ class Forwarder:
                 iso_z(self._mirror.now()),
             )
             self._ids.setdefault(local_id, upstream_id)
-            return
-        self._store.delivered(message.seq)
 
 
 def _box_id() -> str:
