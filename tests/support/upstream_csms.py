@@ -3,7 +3,10 @@
 The ``ocpp`` package's asyncio ``ChargePoint`` (OCPP 1.6) as a central system, served over the
 ``websockets`` package, in its own process. Every CALL it receives is appended as one JSON line
 to ``--record`` (flushed at once, so the record survives a ``kill -9`` of this process):
-``{"cp": ..., "uniqueId": ..., "action": ..., "payload": {...}, "authorization": ...}``.
+``{"cp": ..., "uniqueId": ..., "action": ..., "payload": {...}, "authorization": ...,
+"clientCN": ...}`` (the Basic auth header and the client certificate's CN, if any; with
+``--certfile``/``--keyfile`` it serves ``wss://``, with ``--client-ca`` it requires a client
+certificate).
 
 It answers BootNotification Accepted (``--interval``), StartTransaction with its own
 transactionIds counting up from ``--txn-base`` (Invalid for the idTags in ``--reject-tag``), and
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import ssl
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -55,6 +59,7 @@ class Upstream:
 class CentralSystem(ChargePoint):  # type: ignore[misc]
     upstream: Upstream
     authorization: str | None
+    client_cn: str | None = None
 
     async def route_message(self, raw_msg: str) -> None:
         message = json.loads(raw_msg)
@@ -66,6 +71,7 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
                     "action": message[2],
                     "payload": message[3],
                     "authorization": self.authorization,
+                    "clientCN": self.client_cn,
                 }
             )
         await super().route_message(raw_msg)
@@ -160,7 +166,17 @@ async def main() -> None:
     parser.add_argument("--interval", type=int, default=300)
     parser.add_argument("--txn-base", type=int, default=1000)
     parser.add_argument("--reject-tag", action="append", default=[])
+    parser.add_argument("--certfile", help="serve wss:// with this certificate ...")
+    parser.add_argument("--keyfile", help="... and this key")
+    parser.add_argument("--client-ca", help="require a client certificate signed by this CA")
     args = parser.parse_args()
+    tls = None
+    if args.certfile:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.certfile, args.keyfile)
+        if args.client_ca:
+            tls.load_verify_locations(cafile=args.client_ca)
+            tls.verify_mode = ssl.CERT_REQUIRED
     upstream = Upstream(args.record, args.interval, args.txn_base, set(args.reject_tag))
 
     async def handler(ws: ServerConnection) -> None:
@@ -168,6 +184,16 @@ async def main() -> None:
         cs = CentralSystem(cp_id, ws)
         cs.upstream = upstream
         cs.authorization = ws.request.headers.get("Authorization") if ws.request else None
+        peer = ws.transport.get_extra_info("peercert") if ws.transport else None
+        cs.client_cn = next(
+            (
+                value
+                for rdn in (peer or {}).get("subject", ())
+                for key, value in rdn
+                if key == "commonName"
+            ),
+            None,
+        )
         upstream.connected[cp_id] = cs
         try:
             await cs.start()
@@ -178,7 +204,7 @@ async def main() -> None:
                 del upstream.connected[cp_id]
 
     async with serve(
-        handler, "127.0.0.1", args.port, subprotocols=[Subprotocol("ocpp1.6")]
+        handler, "127.0.0.1", args.port, subprotocols=[Subprotocol("ocpp1.6")], ssl=tls
     ) as server:
         port = next(iter(server.sockets)).getsockname()[1]
         emit({"event": "listening", "port": port})
