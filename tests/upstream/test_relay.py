@@ -114,6 +114,11 @@ async def test_messages_go_upstream_in_order_and_upstream_calls_reach_the_charge
                 link = (await api.get("/api/v1/chargers/CP-1/upstream")).json()
                 assert link["enabled"] is True and link["connected"] is True
                 assert link["outboxDepth"] == 0 and link["oldestUnsentAt"] is None
+                scrape = (await api.get("/metrics")).text
+                assert "capacitor_edge_upstream_connected_links 1.0" in scrape
+                assert "capacitor_edge_upstream_outbox_messages 0.0" in scrape
+                events = (await api.get("/api/v1/events?types=upstream.connected")).json()
+                assert [e["chargeBoxId"] for e in events["events"]] == ["CP-1"]
     assert len(recorded(record)) == len(got)
 
 
