@@ -24,7 +24,7 @@ from capacitor_edge.domain.charger_sessions import ChargerIdentity
 from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.protocol.session import ErrorReceived
-from capacitor_edge.settings import Settings
+from capacitor_edge.settings import Settings, SettingsError
 from capacitor_edge.storage.upstream import OutboxMessage
 from capacitor_edge.upstream.connection import Endpoint, UpstreamConnection, UpstreamLost
 
@@ -61,6 +61,22 @@ def passwords(settings: Settings) -> dict[str, str]:
     if not isinstance(loaded, dict) or not all(isinstance(v, str) for v in loaded.values()):
         raise ValueError("upstream_passwords_file must hold a JSON object of strings")
     return {str(k): v for k, v in loaded.items()}
+
+
+def check_upstream_files(settings: Settings, site_ca: Path | None) -> None:
+    """Read the upstream's password file, CA and client certificate once before the box
+    starts, so a bad one stops ``serve`` with a message naming the setting (exit 2), not a
+    traceback."""
+    try:
+        passwords(settings)
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"setting 'upstream_passwords_file': {error}") from None
+    try:
+        tls_context(settings, site_ca)
+    except (OSError, ssl.SSLError) as error:
+        raise SettingsError(
+            f"settings 'upstream_ca_file'/'upstream_client_cert_file': {error}"
+        ) from None
 
 
 class UpstreamLinks:

@@ -12,7 +12,7 @@ import trio
 
 from tests.support.charger_process import ChargerProcess
 from tests.support.secure import make_site
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, capacitor_edge_command
 from tests.support.upstream_process import UpstreamProcess
 from tests.upstream.test_outage import BOOT, wait_upstream
 
@@ -72,3 +72,20 @@ async def test_wss_upstream_with_a_client_certificate(tmp_path: Path) -> None:
                         lambda got: any(m["action"] == "BootNotification" for m in got)
                     )
                     assert got[0]["cp"] == "CP-1" and got[0]["clientCN"] == "CP-1"
+
+
+async def test_a_bad_upstream_passwords_file_stops_serve_naming_the_setting(tmp_path: Path) -> None:
+    bad = tmp_path / "passwords.json"
+    bad.write_text('["not", "an", "object"]')
+    env = {
+        **os.environ,
+        "CAPACITOR_EDGE_UPSTREAM_URL": "ws://127.0.0.1:9",
+        "CAPACITOR_EDGE_UPSTREAM_PASSWORDS_FILE": str(bad),
+    }
+    command = [*capacitor_edge_command(), "serve", "--data-dir", str(tmp_path / "data")]
+    with trio.fail_after(60):
+        result = await trio.run_process(
+            command, env=env, capture_stdout=True, capture_stderr=True, check=False
+        )
+    assert result.returncode == 2
+    assert "upstream_passwords_file" in result.stderr.decode()
