@@ -213,3 +213,21 @@ ACTIVE_TRANSACTIONS = Gauge(
 def exposition() -> bytes:
     """Every metric, in the Prometheus text format (``CONTENT_TYPE``)."""
     return generate_latest(REGISTRY)
+
+
+# Issue 20, the upstream mirror: set at scrape time (api/metrics.py) like the gauges above.
+UPSTREAM_CONNECTED = Gauge(
+    "capacitor_edge_upstream_connected_links",
+    "Chargers whose upstream link (the box as that charger) is connected.",
+    registry=REGISTRY,
+)
+UPSTREAM_OUTBOX = Gauge(
+    "capacitor_edge_upstream_outbox_messages",
+    "Charger messages in the upstream outbox, not yet acknowledged by the upstream.",
+    registry=REGISTRY,
+)
+UPSTREAM_OLDEST_AGE = Gauge(
+    "capacitor_edge_upstream_outbox_oldest_age_seconds",
+    "Age of the oldest message in the upstream outbox (0 when it is empty).",
+    registry=REGISTRY,
+)

@@ -147,6 +147,8 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
             await client.post(f"{CP}/local-list", json={"updateType": "Full"})
             await client.post(f"{CP}/local-list", json={"updateType": "Half"})  # 400
             await client.get(f"{CP}/local-list")
+            await client.get(f"{CP}/upstream")  # issue 20: not enabled here
+            await client.get("/api/v1/chargers/NOPE/upstream")  # 404
             upload = await client.post(
                 "/api/v1/firmware", files={"file": ("fw.bin", b"\x00firmware" * 100)}
             )

@@ -37,6 +37,7 @@ from capacitor_edge.api.transactions import (
     TransactionIdConverter,
     transactions_blueprint,
 )
+from capacitor_edge.api.upstream import upstream_blueprint
 from capacitor_edge.api.webhooks import webhooks_blueprint
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.health import StorageHealth
@@ -139,6 +140,7 @@ def create_app(
         webhooks_blueprint(services.webhooks),
         authorization_blueprint(services.commands, services.reservations),
         site_blueprint(services.load_control),
+        upstream_blueprint(services.mirror, services.chargers),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys, services.dashboard_users)

@@ -87,6 +87,8 @@ def metrics_blueprint(services: Services) -> Blueprint:
         metrics.CONNECTED_CHARGERS.set(len(services.live))
         metrics.ACTIVE_TRANSACTIONS.set(await services.transactions.count_active())
         _site_gauges(services)
+        if services.mirror is not None:
+            await services.mirror.set_gauges()
         return Response(metrics.exposition(), content_type=metrics.CONTENT_TYPE)
 
     handler = document_response(PrometheusText)(prometheus_metrics)

@@ -31,6 +31,7 @@ from capacitor_edge.storage import keys as key_rows
 from capacitor_edge.storage.database import connect, migrate_with_backup
 from capacitor_edge.storage.migrations import DatabaseTooNew
 from capacitor_edge.storage.space import StorageFailure
+from capacitor_edge.upstream.links import check_upstream_files
 
 log = logging.getLogger("capacitor_edge")
 
@@ -169,6 +170,8 @@ async def _serve_until_signalled(settings: Settings) -> None:
 
 def run_serve(settings: Settings) -> int:
     configure_logging(settings.log_level, settings.log_format)
+    if settings.upstream_url:  # a bad upstream file: exit 2 with its setting's name
+        check_upstream_files(settings, cert_kit.SiteFiles.under(settings.data_dir).ca_cert)
     try:
         trio.run(_serve_until_signalled, settings)
     except BaseExceptionGroup as group:

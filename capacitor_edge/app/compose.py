@@ -29,6 +29,7 @@ from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.uplink import Uplink
+from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.meters.registers import METER_MODELS
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
@@ -47,6 +48,7 @@ from capacitor_edge.storage.site import SiteStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.uplink import UplinkStore
+from capacitor_edge.storage.upstream import UpstreamStore
 from capacitor_edge.storage.users import UserStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
@@ -109,7 +111,29 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         client_ca=bool(settings.tls_client_ca_file),
         default_profile=settings.default_security_profile,
     )
+    commands = Commands(
+        live,
+        charger_store,
+        transaction_store,
+        audit,
+        remote_starts,
+        clock,
+        smart_charging,
+        reservations,
+        local_lists,
+    )
+    mirror = None
+    if settings.upstream_url:  # issue 20: the box as a local controller
+        mirror = Mirror(
+            UpstreamStore(db),
+            charger_store,
+            commands,
+            smart_charging,
+            clock,
+            settings.upstream_refused(),
+        )
     return Services(
+        mirror=mirror,
         settings=settings,
         clock=clock,
         live=live,
@@ -135,21 +159,12 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             rebooted=rebooted,
             reservation_used=reservations.used,
             observer=load_control,
+            mirror=mirror,
         ),
         schemas=SchemaRegistry(ALL_ACTIONS),
         id_tags=IdTags(id_tag_store, clock, authorization_sync.tags_changed),
         transactions=Transactions(transaction_store, clock),
-        commands=Commands(
-            live,
-            charger_store,
-            transaction_store,
-            audit,
-            remote_starts,
-            clock,
-            smart_charging,
-            reservations,
-            local_lists,
-        ),
+        commands=commands,
         files=Files(
             FileStore(db),
             FileArea(settings.data_dir / "files"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -40,6 +40,7 @@ from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.ports import CannotListen
 from capacitor_edge.transport.server import serve_ocpp
 from capacitor_edge.uplink.service import run_uplink
+from capacitor_edge.upstream.links import UpstreamLinks
 from capacitor_edge.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 
 log = logging.getLogger("capacitor_edge")
@@ -223,7 +224,7 @@ async def serve(
             app = create_app(services, ready, db.health)
             app.register_blueprint(dashboard_blueprint(services.dashboard_users))
             app.register_blueprint(users_blueprint(services.dashboard_users))
-            deliveries = trio.CancelScope()
+            deliveries, upstream = trio.CancelScope(), trio.CancelScope()
             async with trio.open_nursery() as front:
                 await front.start(services.smart_charging.run, shutdown)
                 await front.start(services.reservations.run, shutdown)
@@ -237,6 +238,14 @@ async def serve(
                 await front.start(_deliver_webhooks, services, deliveries)
                 uplink = trio.CancelScope()  # the fleet's MQTT broker (issue 19), if set
                 await front.start(run_uplink, services, uplink)
+                if services.mirror is not None:  # issue 20: upstream links per charger
+                    links = UpstreamLinks(
+                        services.mirror,
+                        services.schemas,
+                        settings,
+                        SiteFiles.under(settings.data_dir).ca_cert,
+                    )
+                    await front.start(_until, links.run, upstream)
                 http_url = await front.start(run_http, app, settings, shutdown)
                 ocpp_url = await front.start(
                     partial(serve_ocpp, release_memory=release_memory),
@@ -259,6 +268,7 @@ async def serve(
                 services.events.stopping.set()
                 deliveries.cancel()
                 uplink.cancel()
+                upstream.cancel()
         finally:
             with trio.CancelScope(shield=True):
                 await db.close()
@@ -298,6 +308,19 @@ async def _deliver_webhooks(
         async with trio.open_nursery() as nursery:
             await nursery.start(dispatcher.run)
             nursery.start_soon(services.events.prune_periodically)
+            task_status.started()
+
+
+async def _until(
+    run: Callable[..., Awaitable[None]],
+    scope: trio.CancelScope,
+    *,
+    task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED,
+) -> None:
+    """``run`` (a task that reports when it is ready) until ``scope`` is cancelled."""
+    with scope:
+        async with trio.open_nursery() as nursery:
+            await nursery.start(run)
             task_status.started()
 
 

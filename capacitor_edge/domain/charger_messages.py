@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
@@ -35,6 +35,9 @@ from capacitor_edge.storage.chargers import BootInfo, ChargerStore, ConnectorSta
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import NewTransaction, TransactionStore
 
+if TYPE_CHECKING:
+    from capacitor_edge.domain.upstream import Mirror
+
 
 class ChargerMessages:
     def __init__(
@@ -50,9 +53,11 @@ class ChargerMessages:
         rebooted: Callable[[int, str], None] | None = None,
         reservation_used: Callable[[int, int, int], Awaitable[None]] | None = None,
         observer: ChargerObserver | None = None,
+        mirror: Mirror | None = None,
     ) -> None:
         self._reservation_used = reservation_used
         self._observer = observer
+        self._mirror = mirror
         self._remote_starts = remote_starts
         self._rebooted = rebooted
         self._chargers = chargers
@@ -75,6 +80,8 @@ class ChargerMessages:
             "FirmwareStatusNotification": self.firmware_status_notification,
             "DiagnosticsStatusNotification": self.diagnostics_status_notification,
         }
+        if mirror is not None:  # issue 20: each message also goes to the upstream's outbox
+            handlers = mirror.wrap(handlers)
         self.handlers = {
             action: storage_failures_as_callerror(handler) for action, handler in handlers.items()
         }
@@ -105,10 +112,14 @@ class ChargerMessages:
         self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
         if self._observer is not None:
             self._observer.connected(charger.charge_box_id)
+        if self._mirror is not None:
+            self._mirror.charger_online(charger)
 
     async def disconnected(
         self, charger: ChargerIdentity, close_code: int | None = None, close_reason: str = ""
     ) -> None:
+        if self._mirror is not None:
+            self._mirror.charger_offline(charger)
         last_seen = charger.connection.last_seen
         if last_seen is not None:
             # Messages other than Heartbeat and BootNotification only touched the in-memory

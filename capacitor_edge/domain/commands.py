@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import trio
+from ocpp.charge_point import camel_to_snake_case
 from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
-from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
+from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status, to_wire
 from capacitor_edge.domain.command_outcomes import (
     CommandAnswer,
     ConfigurationAnswer,
@@ -26,6 +27,7 @@ from capacitor_edge.domain.errors import (
     ChargerUnavailable,
     Conflict,
     ConnectorBusy,
+    Invalid,
     NotFound,
 )
 from capacitor_edge.domain.keys import Principal
@@ -329,6 +331,25 @@ class Commands:
         """GetLocalListVersion (OCPP 1.6 §5.10), with the box's record of the list."""
         assert self._local_lists is not None
         return await self._local_lists.view(principal, charge_box_id)
+
+    async def relay(
+        self, principal: Principal, charge_box_id: str, action: str, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Any CSMS-initiated OCPP 1.6 CALL given as its wire payload (the upstream central
+        system's, issue 20), through the same queue and audit as the typed methods; the
+        charger's answer as its wire payload."""
+        charger = await self.charger(principal, charge_box_id)
+        request_type = getattr(call, action, None)
+        if request_type is None:
+            raise Invalid("action", f"{action} is not an OCPP 1.6 request")
+        try:
+            request = request_type(**camel_to_snake_case(payload))
+        except TypeError as bad:
+            raise Invalid("payload", str(bad)) from None
+        answer = await self._calls.exchange(
+            principal, charger, request, getattr(call_result, action)
+        )
+        return to_wire(answer)[1]
 
     async def history(
         self, principal: Principal, charge_box_id: str, limit: int, offset: int

@@ -26,6 +26,7 @@ from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.uplink import Uplink
+from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.settings import Settings
@@ -55,3 +56,5 @@ class Services:
     authorization_sync: AuthorizationSync
     uplink: Uplink
     load_control: LoadControl
+    #: The upstream mirror (issue 20); None unless ``upstream_url`` is set.
+    mirror: Mirror | None = None

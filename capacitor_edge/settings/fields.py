@@ -26,11 +26,14 @@ from capacitor_edge.settings.checks import (
 from capacitor_edge.settings.dashboard import DashboardSettings
 from capacitor_edge.settings.mqtt import MqttSettings
 from capacitor_edge.settings.site import LoadSettings
+from capacitor_edge.settings.upstream import UpstreamSettings
 from capacitor_edge.settings.values import HostPort, SettingsError
 
 
 @dataclass(frozen=True)
-class Settings(DashboardSettings, AuthorizationSettings, MqttSettings, LoadSettings):
+class Settings(
+    DashboardSettings, AuthorizationSettings, MqttSettings, LoadSettings, UpstreamSettings
+):
     data_dir: Path = field(
         default=Path("capacitor-data"),
         metadata=doc(

@@ -44,6 +44,7 @@ from capacitor_edge.storage.space import (
     as_storage_failure,
     describe_room,
 )
+from capacitor_edge.storage.upstream_outbox import with_rider
 
 T = TypeVar("T")
 #: How long an inline read may wait on a locked file before it is handed to a worker thread.
@@ -266,6 +267,7 @@ class Database:
             # Refused before it is tried: what room is left (the released reserve) is kept
             # for the checkpoint at shutdown. The room check lifts this when space returns.
             raise StorageFull(f"storage full: {describe_room(self.path)}")
+        fn = with_rider(fn)  # the upstream outbox row, if any (storage/upstream_outbox.py)
         item: _Write[T] = _Write(fn)
         self._pending.append(item)
         self._wakeup.set()

@@ -43,6 +43,9 @@ EVENT_TYPES = (
     "site.allocation_changed",
     "site.meter_stale",
     "site.meter_restored",
+    "upstream.connected",
+    "upstream.disconnected",
+    "upstream.id_tag_rejected",
 )
 
 

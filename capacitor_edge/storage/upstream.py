@@ -1,0 +1,173 @@
+"""The upstream mirror's durable state (issue 20): the per-charger outbox of charger-initiated
+messages still to be told to the upstream central system, the map from the box's transaction ids
+to the upstream's, the last BootNotification of each charger (replayed on every upstream
+connect) and the upstream's idTag verdicts that disagree with the box's.
+
+The outbox row of a message is written by a *rider*: a function the domain attaches to the first
+write its handler awaits (:data:`RIDER`, read by :meth:`Database.write`), so the row commits in
+the same SQLite transaction as the local handling, and a message the charger got its answer for
+is never missing from the outbox.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.events import append_charger_event
+from capacitor_edge.storage.upstream_outbox import Rider
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    seq: int
+    action: str
+    payload: dict[str, Any]
+    local_transaction_id: int | None
+    received_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxDepth:
+    depth: int
+    oldest_received_at: str | None
+
+
+class UpstreamStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def write_rider(self, rider: Rider) -> None:
+        """The row of a handler that awaited no write of its own (e.g. Authorize)."""
+        await self._db.write(rider.insert)
+
+    async def pending(self, charger_seq: int, after: int, limit: int) -> list[OutboxMessage]:
+        def read(conn: sqlite3.Connection) -> list[OutboxMessage]:
+            rows = conn.execute(
+                "SELECT seq, action, payload, local_transaction_id, received_at"
+                " FROM upstream_outbox WHERE charger_seq = ? AND seq > ? ORDER BY seq LIMIT ?",
+                (charger_seq, after, limit),
+            ).fetchall()
+            return [OutboxMessage(r[0], r[1], json.loads(r[2]), r[3], r[4]) for r in rows]
+
+        # Inline (an indexed range on the event loop's thread): this read is on every relayed
+        # message's path, and a hand-off to a worker thread costs more than the read.
+        return await self._db.read_inline(read)
+
+    async def backlogged(self) -> list[tuple[int, str, str]]:
+        """(seq, chargeBoxId, org id) of each charger with messages in the outbox."""
+
+        def read(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+            rows = conn.execute(
+                "SELECT seq, charge_box_id, org_id FROM chargers WHERE seq IN"
+                " (SELECT DISTINCT charger_seq FROM upstream_outbox) ORDER BY seq"
+            ).fetchall()
+            return [(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+        return await self._db.read(read)
+
+    async def total_depth(self) -> OutboxDepth:
+        def read(conn: sqlite3.Connection) -> OutboxDepth:
+            row = conn.execute("SELECT COUNT(*), MIN(received_at) FROM upstream_outbox").fetchone()
+            return OutboxDepth(int(row[0]), row[1])
+
+        # Inline (an indexed range on the event loop's thread): this read is on every relayed
+        # message's path, and a hand-off to a worker thread costs more than the read.
+        return await self._db.read_inline(read)
+
+    async def depth(self, charger_seq: int) -> OutboxDepth:
+        def read(conn: sqlite3.Connection) -> OutboxDepth:
+            row = conn.execute(
+                "SELECT COUNT(*), MIN(received_at) FROM upstream_outbox WHERE charger_seq = ?",
+                (charger_seq,),
+            ).fetchone()
+            return OutboxDepth(int(row[0]), row[1])
+
+        return await self._db.read(read)
+
+    def delivered(self, charger_seq: int, through: int) -> None:
+        """The upstream acknowledged the charger's outbox rows up to ``through`` (they go in
+        order). Not awaited: if the box dies before this commits, those rows are sent again
+        after the restart, with the same unique ids (duplicates the upstream can recognise),
+        and nothing is lost. One statement per replayed batch, not one per message."""
+        self._db.write_nowait(
+            lambda c: c.execute(
+                "DELETE FROM upstream_outbox WHERE charger_seq = ? AND seq <= ?",
+                (charger_seq, through),
+            )
+        )
+
+    async def started(
+        self,
+        charger_seq: int,
+        seq: int,
+        local_id: int,
+        upstream_id: int,
+        id_tag_status: str,
+        local_status: str | None,
+        at: str,
+    ) -> None:
+        """The upstream's answer to a StartTransaction: its transaction id, kept (the first one
+        wins: a duplicate across a crash must not re-point the map), the row delivered, and an
+        event if the upstream refused an idTag the box accepted."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT OR IGNORE INTO upstream_transactions (charger_seq, local_transaction_id,"
+                " upstream_transaction_id, id_tag_status) VALUES (?, ?, ?, ?)",
+                (charger_seq, local_id, upstream_id, id_tag_status),
+            )
+            conn.execute("DELETE FROM upstream_outbox WHERE seq = ?", (seq,))
+            if id_tag_status != "Accepted" and local_status == "Accepted":
+                append_charger_event(
+                    conn,
+                    charger_seq,
+                    "upstream.id_tag_rejected",
+                    at,
+                    {
+                        "transactionId": local_id,
+                        "upstreamTransactionId": upstream_id,
+                        "upstreamStatus": id_tag_status,
+                    },
+                )
+
+        await self._db.write(write)
+
+    async def upstream_ids(self, charger_seq: int) -> dict[int, int]:
+        def read(conn: sqlite3.Connection) -> dict[int, int]:
+            rows = conn.execute(
+                "SELECT local_transaction_id, upstream_transaction_id FROM upstream_transactions"
+                " WHERE charger_seq = ?",
+                (charger_seq,),
+            ).fetchall()
+            return {int(r[0]): int(r[1]) for r in rows}
+
+        return await self._db.read(read)
+
+    async def local_status(self, charger_seq: int, local_id: int) -> str | None:
+        def read(conn: sqlite3.Connection) -> str | None:
+            row = conn.execute(
+                "SELECT authorization_status FROM transactions WHERE charger_seq = ?"
+                " AND transaction_id = ?",
+                (charger_seq, local_id),
+            ).fetchone()
+            return None if row is None else str(row[0])
+
+        return await self._db.read(read)
+
+    async def boot(self, charger_seq: int) -> dict[str, Any] | None:
+        def read(conn: sqlite3.Connection) -> dict[str, Any] | None:
+            row = conn.execute(
+                "SELECT payload FROM upstream_boots WHERE charger_seq = ?", (charger_seq,)
+            ).fetchone()
+            return None if row is None else dict(json.loads(row[0]))
+
+        return await self._db.read(read)
+
+    async def connection_changed(
+        self, charger_seq: int, type_: str, data: dict[str, Any], at: str
+    ) -> None:
+        await self._db.write(lambda c: append_charger_event(c, charger_seq, type_, at, data))
