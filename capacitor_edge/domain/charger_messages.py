@@ -7,13 +7,13 @@ is only sent once the data is durable (group commit makes that cheap).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from capacitor_edge import metrics
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.charger_notices import ChargerNotices
 from capacitor_edge.domain.charger_observer import ChargerObserver
 from capacitor_edge.domain.charger_sessions import (
     STORAGE_FAILING_DESCRIPTION as STORAGE_FAILING_DESCRIPTION,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from capacitor_edge.domain.upstream import Mirror
 
 
-class ChargerMessages:
+class ChargerMessages(ChargerNotices):
     def __init__(
         self,
         chargers: ChargerStore,
@@ -372,38 +372,4 @@ class ChargerMessages:
             ]
             if amperes:
                 self._observer.metered(charger.charge_box_id, payload["connectorId"], amperes)
-        return {}
-
-    async def data_transfer(
-        self, charger: ChargerIdentity, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        """OCPP 1.6 §4.3: recorded; Accepted only for a configured vendorId."""
-        data = payload.get("data")
-        await self._transactions.record_data_transfer(
-            charger.charger_seq,
-            payload["vendorId"],
-            payload.get("messageId"),
-            data if data is None or isinstance(data, str) else json.dumps(data),
-            iso_z(self._clock.now()),
-        )
-        if payload["vendorId"] in self._accepted_vendors:
-            return {"status": "Accepted"}
-        return {"status": "UnknownVendorId"}
-
-    async def firmware_status_notification(
-        self, charger: ChargerIdentity, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        """OCPP 1.6 §4.5: progress of an UpdateFirmware."""
-        await self._chargers.record_firmware_status(
-            charger.charger_seq, payload["status"], iso_z(self._clock.now())
-        )
-        return {}
-
-    async def diagnostics_status_notification(
-        self, charger: ChargerIdentity, payload: dict[str, Any]
-    ) -> dict[str, Any]:
-        """OCPP 1.6 §4.4: progress of a GetDiagnostics upload."""
-        await self._chargers.record_diagnostics_status(
-            charger.charger_seq, payload["status"], iso_z(self._clock.now())
-        )
         return {}
