@@ -19,6 +19,7 @@ the drain afterwards (until every webhook has had every event), and SSE events r
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -80,6 +81,18 @@ def read_stream(url: str, key: str, counts: list[int], index: int, stop: threadi
                 return
 
 
+def print_profile(out: Path) -> None:
+    if not out.exists():
+        print("  py-spy produced no profile (ptrace not permitted?)")
+        return
+    print(f"  consumers: top self-time frames (py-spy, idle excluded), {out}:")
+    for frame, samples, share in common.top_self_frames(out, 20):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
+    print("  consumers: top inclusive frames in capacitor_edge:")
+    for frame, samples, share in common.top_inclusive_frames(out, 25, contains="capacitor_edge"):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
+
+
 def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> dict[str, Any]:
     ids = common.charger_ids(args.chargers)
     with ocpp_bench.serving("ours", args, template) as server:
@@ -104,12 +117,20 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
         clients = ocpp_bench.LoadClients(server, ids, "status", args.duration, args, workdir)
         try:
             clients.expect("ready", timeout_s=300)
+            spy = None
+            if args.profile_dir and name == "consumers":
+                out = Path(args.profile_dir) / "capacitor-events-consumers.pyspy.txt"
+                spy = ocpp_bench.start_profiler(server.pid, out, args.duration)
+                time.sleep(1.0)  # py-spy attaches
             delivered0 = receiver.count
             cpu0 = common.cpu_seconds(server.pid)
             clients.say("go")
             done = clients.expect("done", timeout_s=args.duration + 120)
             cpu = common.cpu_seconds(server.pid) - cpu0
             in_window = receiver.count - delivered0
+            if spy is not None:
+                spy.wait(timeout=60)
+                print_profile(out)
         finally:
             clients.finish()
         drain_s = None
@@ -146,17 +167,29 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
     parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
     parser.add_argument("--readers", type=int, default=SSE_READERS)
+    parser.add_argument("--only", choices=["bare", "consumers"], action="append")
+    parser.add_argument("--source", type=Path, help="run the server from this source tree")
+    parser.add_argument(
+        "--profile-dir", help="profile the server under py-spy in the runs with consumers"
+    )
     args = parser.parse_args(argv)
     ATTACH.update(webhooks=args.webhooks, readers=args.readers)
     args.server_wrapper = None
+    if args.source is not None:
+        common.SOURCE = args.source.resolve()
+    if common.taskset(common.CLIENT_CPU):
+        # The receiver and the SSE readers (threads of this process) keep off the server's CPU.
+        os.sched_setaffinity(0, {int(common.CLIENT_CPU)})
     with tempfile.TemporaryDirectory(prefix="capacitor-events-bench-") as tmp:
         workdir = Path(tmp)
         template = common.make_template(args.chargers, workdir)
         results: dict[str, list[dict[str, Any]]] = {"bare": [], "consumers": []}
         for _ in range(args.repeats):
-            for name in ("bare", "consumers"):
+            for name in args.only or ("bare", "consumers"):
                 print(f"{name}: {args.chargers} chargers, {args.duration:.0f} s closed loop")
                 results[name].append(run(name, args, workdir, template))
+    if args.only:
+        return 0  # no comparison to make
     bare = statistics.mean(r["per_second"] for r in results["bare"])
     with_consumers = statistics.mean(r["per_second"] for r in results["consumers"])
     bare_cpu = statistics.mean(r["per_cpu_s"] for r in results["bare"])

@@ -17,7 +17,7 @@ from capacitor_edge.domain.event_feed import EventFeed
 from capacitor_edge.domain.events import Event, Events, parse_types
 
 #: Events read from the journal per query of a stream.
-STREAM_BATCH = 500
+STREAM_BATCH = 2000
 #: A comment line this often keeps proxies and clients from closing an idle stream.
 KEEPALIVE_S = 15.0
 #: Live readers read on a shared tick this often (domain/event_feed.py): under load each reads
@@ -96,6 +96,7 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
             # Sent at once, so the client knows the stream is open before any event comes.
             yield b": stream open\n\n"
             while not events.stopping.is_set():
+                await events.turn()  # the chargers first; readers here share the turn
                 page = await feed.read(org_id, position, upto, types, charge_box_id)
                 if page.count:
                     # One write per batch: under load a reader sends many events at a time.

@@ -11,6 +11,7 @@ import trio
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Invalid, StorageFailure
+from capacitor_edge.domain.idle_turns import IdleTurns
 from capacitor_edge.storage.events import (
     API_JSON,
     EVENT_TYPES,
@@ -49,10 +50,16 @@ class Events:
         #: Set when the box shuts down: live streams end at once instead of holding up the
         #: HTTP server's graceful stop.
         self.stopping = trio.Event()
+        self._turns = IdleTurns(lambda: store.writing)
 
     @property
     def head(self) -> int:
         return self._store.head
+
+    async def turn(self) -> None:
+        """Wait until the chargers leave the box idle (at most a bounded time): each step of a
+        consumer of the journal waits for one (domain/idle_turns.py)."""
+        await self._turns.turn()
 
     async def page(
         self,

@@ -108,6 +108,7 @@ class Database:
         self.event_head = 0
         self._committed_head = 0
         self._events_advanced = trio.Event()
+        self._committing = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -145,7 +146,9 @@ class Database:
             self._wakeup = trio.Event()
             batch, self._pending = self._pending, []
             if batch:
+                self._committing = True  # see `writing`
                 failure = await trio.to_thread.run_sync(self._commit, batch)
+                self._committing = False
                 if failure is not None:
                     self.health.failed(failure)
                 elif self.health.current.status == "error":
@@ -184,6 +187,11 @@ class Database:
             self.event_head = self._committed_head
             advanced, self._events_advanced = self._events_advanced, trio.Event()
             advanced.set()
+
+    @property
+    def writing(self) -> bool:
+        """A write waits or is being committed: the journal's readers yield to it."""
+        return self._committing or bool(self._pending)
 
     async def wait_for_events(self, after: int) -> None:
         """Return once the journal holds an event newer than ``after`` (woken by the commit
