@@ -41,7 +41,12 @@ def parse_types(text: str | None, field: str = "types") -> tuple[str, ...]:
 
 class Events:
     def __init__(
-        self, store: EventStore, clock: Clock, retention_days: int, retention_rows: int
+        self,
+        store: EventStore,
+        clock: Clock,
+        retention_days: int,
+        retention_rows: int,
+        turns: IdleTurns | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -50,7 +55,9 @@ class Events:
         #: Set when the box shuts down: live streams end at once instead of holding up the
         #: HTTP server's graceful stop.
         self.stopping = trio.Event()
-        self._turns = IdleTurns(lambda: store.writing)
+        #: The consumers' turns (domain/idle_turns.py): each step of a webhook worker or a
+        #: live stream waits for one.
+        self.turns = turns or IdleTurns(lambda: store.writing)
 
     @property
     def head(self) -> int:
@@ -59,7 +66,7 @@ class Events:
     async def turn(self) -> None:
         """Wait until the chargers leave the box idle (at most a bounded time): each step of a
         consumer of the journal waits for one (domain/idle_turns.py)."""
-        await self._turns.turn()
+        await self.turns.turn()
 
     async def page(
         self,

@@ -16,6 +16,7 @@ a turn comes at once, so delivery latency is the receiver's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import trio
@@ -25,6 +26,10 @@ import trio.testing
 FORCED_AFTER_S = 0.1
 #: While a write waits or commits, the box is looked at again this much later.
 WRITING_POLL_S = 0.002
+#: Once the box was seen idle, turns are given at once for this long while no write waits: a
+#: run of steps (a backlog being delivered) tests for idleness once a slice, not every step,
+#: which would hold each webhook worker until the others' answers had come in too.
+IDLE_SLICE_S = 0.01
 
 
 class IdleTurns:
@@ -33,16 +38,31 @@ class IdleTurns:
         writing: Callable[[], bool],
         forced_after_s: float = FORCED_AFTER_S,
         poll_s: float = WRITING_POLL_S,
+        slice_s: float = IDLE_SLICE_S,
     ) -> None:
         self._writing = writing
         self._forced_after_s = forced_after_s
         self._poll_s = poll_s
+        self._slice_s = slice_s
+        self._idle_until = -math.inf
+        #: Consumers waiting for a turn now.
+        self.waiting = 0
         #: Set when the box is next idle; None while nobody waits. Consumers waiting at the
         #: same time share one wait (one task watches the box, the others sleep on this).
         self._round: trio.Event | None = None
 
     async def turn(self) -> None:
         """Return when the box is idle, or after at most ``forced_after_s``."""
+        if trio.current_time() < self._idle_until and not self._writing():
+            await trio.lowlevel.checkpoint()  # a step of the others' first, as any turn
+            return
+        self.waiting += 1
+        try:
+            await self._wait()
+        finally:
+            self.waiting -= 1
+
+    async def _wait(self) -> None:
         with trio.move_on_after(self._forced_after_s):
             current = self._round
             if current is not None:
@@ -63,5 +83,6 @@ class IdleTurns:
             # MockClock autojump uses), cheap to wait on: nothing polls while work remains.
             await trio.testing.wait_all_tasks_blocked()
             if not self._writing():
+                self._idle_until = trio.current_time() + self._slice_s
                 return
             await trio.sleep(self._poll_s)
