@@ -189,8 +189,7 @@ class Database:
             advanced.set()
 
     @property
-    def writing(self) -> bool:
-        """A write waits or is being committed: the journal's readers yield to it."""
+    def writing(self) -> bool:  # a write waits or commits: the journal's readers yield to it
         return self._committing or bool(self._pending)
 
     async def wait_for_events(self, after: int) -> None:
@@ -259,8 +258,6 @@ class Database:
             writer.close()
         # The next start may need the room: put the reserve back if it fits.
         self._reserve.ensure()
-
-    # -- writes ------------------------------------------------------------------------------
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` in the next group-commit batch; return its result once committed.
@@ -361,8 +358,6 @@ class Database:
             for item in batch:
                 item.error = failure or error
                 item.result = None
-
-    # -- reads -------------------------------------------------------------------------------
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` on a read-only connection in a worker thread."""
