@@ -106,7 +106,8 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
                     continue
                 # Every event up to `upto` was read: none left for this reader there.
                 position = max(position, upto)
-                if not await events.wait_live(position, keepalive_s):
+                # Under load the next events are already there: then no wait is set up.
+                if events.head <= position and not await events.wait_live(position, keepalive_s):
                     yield b": keep-alive\n\n"
                     upto = events.head
                 elif not events.stopping.is_set():
