@@ -9,17 +9,24 @@ trips, each one a ``connector.status_changed`` event in the journal) against the
 - bare: no consumer attached;
 - consumers: 3 webhooks subscribed to every event, POSTing to a local receiver (a threaded
   stdlib HTTP server in this process, answering 204), and 10 SSE readers of
-  ``/api/v1/events/stream`` (threads of this process, counting events).
+  ``/api/v1/events/stream`` (threads of this process, counting events). This process is
+  pinned to CPU 1 with the load client, so the consumers' other ends stay off the server's CPU.
 
 Reported: round trips per second (wall) and per server CPU-second, the ratio consumers/bare
-(target: the consumers cost at most 10 %), webhook deliveries per second during the window and
-the drain afterwards (until every webhook has had every event), and SSE events read.
+(target: the consumers cost at most 10 %), webhook deliveries per second during the window,
+then the backlog's drain once the load stops (until every webhook has had every event): events
+delivered per second to the local receiver, and per server CPU-second; SSE events read.
+``--source DIR`` runs the server from another source tree (A/B), ``--only`` one kind of run,
+``--profile-dir`` records the server under py-spy in the runs with consumers.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -41,31 +48,49 @@ SSE_READERS = 10
 ATTACH = {"webhooks": WEBHOOKS, "readers": SSE_READERS}
 
 
+def _serve_receiver(count: Any, ports: Any) -> None:
+    """The receiver's process: a threaded stdlib HTTP server answering 204 at once."""
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: one connection per webhook worker
+
+        def do_POST(self) -> None:  # the stdlib calls it by this name
+            self.rfile.read(int(self.headers.get("content-length", "0")))
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+            with count.get_lock():
+                count.value += 1
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    ports.put(server.server_address[1])
+    server.serve_forever()
+
+
 class Receiver:
-    """Counts POSTs; answers 204 at once."""
+    """Counts POSTs; answers 204 at once. In its own process (on this process's CPU): sharing
+    the GIL with the SSE readers' threads made it slower than the deliveries it measures."""
 
     def __init__(self) -> None:
-        self.count = 0
-        self._lock = threading.Lock()
-        receiver = self
+        context = multiprocessing.get_context("fork")
+        self._count = context.Value("q", 0)
+        ports = context.Queue()
+        self._process = context.Process(
+            target=_serve_receiver, args=(self._count, ports), daemon=True
+        )
+        self._process.start()
+        self.url = f"http://127.0.0.1:{ports.get(timeout=30)}/hook"
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive: one connection per webhook worker
+    @property
+    def count(self) -> int:
+        return int(self._count.value)
 
-            def do_POST(self) -> None:  # the stdlib calls it by this name
-                self.rfile.read(int(self.headers.get("content-length", "0")))
-                self.send_response(204)
-                self.send_header("content-length", "0")
-                self.end_headers()
-                with receiver._lock:
-                    receiver.count += 1
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.join()
 
 
 def read_stream(url: str, key: str, counts: list[int], index: int, stop: threading.Event) -> None:
@@ -78,6 +103,54 @@ def read_stream(url: str, key: str, counts: list[int], index: int, stop: threadi
             counts[index] += chunk.count(b"\nid: ") + chunk.startswith(b"id: ")
             if stop.is_set():
                 return
+
+
+def start_profiler(pid: int, out: Path, duration_s: float) -> subprocess.Popen[bytes] | None:
+    """py-spy on the server, pausing it for each sample: ``--nonblocking`` (ocpp_bench's) reads
+    a running process and gave stale stacks here (webhook frames while nothing was sent)."""
+    tool = ocpp_bench.py_spy()
+    if tool is None:
+        print("  py-spy not found: pip install py-spy into the venv to profile")
+        return None
+    command = [tool, "record", "--pid", str(pid), "--duration", str(int(duration_s))]
+    return subprocess.Popen(
+        [*common.taskset(common.CLIENT_CPU), *command, "--format", "raw", "--output", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def print_profile(out: Path) -> None:
+    if not out.exists():
+        print("  py-spy produced no profile (ptrace not permitted?)")
+        return
+    print(f"  consumers: top self-time frames (py-spy, idle excluded), {out}:")
+    for frame, samples, share in common.top_self_frames(out, 20):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
+    print("  consumers: top inclusive frames in capacitor_edge:")
+    for frame, samples, share in common.top_inclusive_frames(out, 25, contains="capacitor_edge"):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
+
+
+def measure_drain(server: Any, receiver: Receiver, before: int) -> dict[str, float]:
+    """After the load: wait until every webhook has had every event; how fast that went, per
+    second and per server CPU-second (the figure that holds on a shared machine)."""
+    total = ocpp_bench.count_rows(
+        server.data_dir, f"SELECT COUNT(*) FROM events WHERE seq > {before}"
+    )
+    wanted = ATTACH["webhooks"] * total
+    started, cpu0, count0 = time.monotonic(), common.cpu_seconds(server.pid), receiver.count
+    while receiver.count < wanted and time.monotonic() - started < 300:
+        time.sleep(0.05)
+    drain_s = time.monotonic() - started
+    cpu = common.cpu_seconds(server.pid) - cpu0
+    drained = receiver.count - count0
+    return {
+        "backlog": wanted - count0,
+        "drain_s": drain_s,
+        "drain_per_s": drained / drain_s if drain_s > 0 else 0.0,
+        "drain_per_cpu_s": drained / cpu if cpu > 0 else 0.0,
+    }
 
 
 def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> dict[str, Any]:
@@ -104,37 +177,89 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
         clients = ocpp_bench.LoadClients(server, ids, "status", args.duration, args, workdir)
         try:
             clients.expect("ready", timeout_s=300)
+            spy = None
+            if args.profile_dir and name == "consumers":
+                out = Path(args.profile_dir) / "capacitor-events-consumers.pyspy.txt"
+                spy = start_profiler(server.pid, out, args.duration)
+                time.sleep(1.0)  # py-spy attaches
             delivered0 = receiver.count
             cpu0 = common.cpu_seconds(server.pid)
             clients.say("go")
             done = clients.expect("done", timeout_s=args.duration + 120)
             cpu = common.cpu_seconds(server.pid) - cpu0
             in_window = receiver.count - delivered0
+            if spy is not None:
+                spy.wait(timeout=60)
+                print_profile(out)
         finally:
             clients.finish()
-        drain_s = None
+        drain: dict[str, float] = {}
         if name == "consumers":
-            total = ocpp_bench.count_rows(
-                server.data_dir, f"SELECT COUNT(*) FROM events WHERE seq > {before}"
-            )
-            started = time.monotonic()
-            while receiver.count < ATTACH["webhooks"] * total and time.monotonic() - started < 300:
-                time.sleep(0.05)
-            drain_s = time.monotonic() - started
+            drain = measure_drain(server, receiver, before)
         stop.set()
-        receiver.server.shutdown()
+        receiver.stop()
     result = {
         "name": name,
         "per_second": float(done["per_second"]),
         "per_cpu_s": done["round_trips"] / cpu if cpu > 0 else 0.0,
         "p99_ms": done["p99_ms"],
         "delivered_per_s": in_window / done["seconds"] if name == "consumers" else None,
-        "drain_s": drain_s,
         "sse_events": sum(counts),
         "round_trips": done["round_trips"],
+        **drain,
     }
     print(f"  {name}: {result}")
     return result
+
+
+def mean(results: list[dict[str, Any]], key: str) -> float:
+    return float(statistics.mean(r[key] for r in results))
+
+
+def summarise(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> str:
+    bare, cons = results["bare"], results["consumers"]
+    cost = 100 * (1 - mean(cons, "per_second") / mean(bare, "per_second"))
+    cost_cpu = 100 * (1 - mean(cons, "per_cpu_s") / mean(bare, "per_cpu_s"))
+    return (
+        f"bare {mean(bare, 'per_second'):,.0f} RT/s ({mean(bare, 'per_cpu_s'):,.0f}/CPU-s); "
+        f"with {ATTACH['webhooks']} webhooks + {ATTACH['readers']} SSE readers "
+        f"{mean(cons, 'per_second'):,.0f} RT/s ({mean(cons, 'per_cpu_s'):,.0f}/CPU-s): "
+        f"cost {cost:.1f} % of RT/s, {cost_cpu:.1f} % of RT per server CPU-s; "
+        f"deliveries {mean(cons, 'delivered_per_s'):,.0f}/s during the load, then a backlog of "
+        f"{mean(cons, 'backlog'):,.0f} delivered at {mean(cons, 'drain_per_s'):,.0f}/s "
+        f"({mean(cons, 'drain_per_cpu_s'):,.0f} per server CPU-s) in "
+        f"{mean(cons, 'drain_s'):.1f} s; SSE events read {mean(cons, 'sse_events'):,.0f}"
+    )
+
+
+def rows(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> list[Any]:
+    bare, cons = results["bare"], results["consumers"]
+    cost = 100 * (1 - mean(cons, "per_second") / mean(bare, "per_second"))
+    cost_cpu = 100 * (1 - mean(cons, "per_cpu_s") / mean(bare, "per_cpu_s"))
+    return [
+        common.Row(
+            f"StatusNotification, {args.chargers} chargers, bare",
+            f"{mean(bare, 'per_second'):,.0f} RT/s ({mean(bare, 'per_cpu_s'):,.0f} RT/CPU-s)",
+            "-",
+            "-",
+        ),
+        common.Row(
+            f"... with {ATTACH['webhooks']} webhooks + {ATTACH['readers']} SSE readers",
+            f"{mean(cons, 'per_second'):,.0f} RT/s ({mean(cons, 'per_cpu_s'):,.0f} RT/CPU-s), "
+            f"cost {cost:.1f} % (per CPU-s {cost_cpu:.1f} %)",
+            "cost ≤ 10 %",
+            "yes" if cost <= 10 else "no",
+        ),
+        common.Row(
+            "webhook deliveries to a local receiver",
+            f"{mean(cons, 'drain_per_s'):,.0f}/s ({mean(cons, 'drain_per_cpu_s'):,.0f} per "
+            f"server CPU-s) once the load stops; {mean(cons, 'delivered_per_s'):,.0f}/s during it",
+            "-",
+            "-",
+            f"backlog {mean(cons, 'backlog'):,.0f} deliveries, drained in "
+            f"{mean(cons, 'drain_s'):.1f} s",
+        ),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,57 +271,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
     parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
     parser.add_argument("--readers", type=int, default=SSE_READERS)
+    parser.add_argument("--only", choices=["bare", "consumers"], action="append")
+    parser.add_argument("--source", type=Path, help="run the server from this source tree")
+    parser.add_argument(
+        "--profile-dir", help="profile the server under py-spy in the runs with consumers"
+    )
     args = parser.parse_args(argv)
     ATTACH.update(webhooks=args.webhooks, readers=args.readers)
-    args.server_wrapper = None
+    args.server_wrapper = os.environ.get("EV_WRAPPER")
+    if args.source is not None:
+        common.SOURCE = args.source.resolve()
+    if common.taskset(common.CLIENT_CPU):
+        # The receiver and the SSE readers (threads of this process) keep off the server's CPU.
+        os.sched_setaffinity(0, {int(common.CLIENT_CPU)})
     with tempfile.TemporaryDirectory(prefix="capacitor-events-bench-") as tmp:
         workdir = Path(tmp)
         template = common.make_template(args.chargers, workdir)
         results: dict[str, list[dict[str, Any]]] = {"bare": [], "consumers": []}
         for _ in range(args.repeats):
-            for name in ("bare", "consumers"):
+            for name in args.only or ("bare", "consumers"):
                 print(f"{name}: {args.chargers} chargers, {args.duration:.0f} s closed loop")
                 results[name].append(run(name, args, workdir, template))
-    bare = statistics.mean(r["per_second"] for r in results["bare"])
-    with_consumers = statistics.mean(r["per_second"] for r in results["consumers"])
-    bare_cpu = statistics.mean(r["per_cpu_s"] for r in results["bare"])
-    cons_cpu = statistics.mean(r["per_cpu_s"] for r in results["consumers"])
-    delivered = statistics.mean(r["delivered_per_s"] for r in results["consumers"])
-    drains = [r["drain_s"] for r in results["consumers"]]
-    events = statistics.mean(r["round_trips"] for r in results["consumers"])
-    drain_rate = statistics.mean(
-        ATTACH["webhooks"] * r["round_trips"] / (r["drain_s"] + args.duration)
-        for r in results["consumers"]
-    )
-    cost = 100 * (1 - with_consumers / bare)
-    print(
-        f"bare {bare:,.0f} RT/s ({bare_cpu:,.0f}/CPU-s); with {WEBHOOKS} webhooks + "
-        f"{SSE_READERS} SSE readers {with_consumers:,.0f} RT/s ({cons_cpu:,.0f}/CPU-s): "
-        f"cost {cost:.1f} %; deliveries {delivered:,.0f}/s in the window, drain {drains} s"
-    )
+    if args.only:
+        return 0  # no comparison to make
+    summary = summarise(results, args)
+    print(summary)
     if not args.no_write:
-        rows = [
-            common.Row(
-                f"StatusNotification, {args.chargers} chargers, bare",
-                f"{bare:,.0f} RT/s ({bare_cpu:,.0f} RT/CPU-s)",
-                "-",
-                "-",
-            ),
-            common.Row(
-                f"... with {WEBHOOKS} webhooks + {SSE_READERS} SSE readers",
-                f"{with_consumers:,.0f} RT/s ({cons_cpu:,.0f} RT/CPU-s), cost {cost:.1f} %",
-                "cost ≤ 10 %",
-                "yes" if cost <= 10 else "no",
-            ),
-            common.Row(
-                "webhook deliveries to a local receiver",
-                f"{delivered:,.0f}/s during the load; {drain_rate:,.0f}/s load + drain",
-                "-",
-                "-",
-                f"{events:,.0f} events x {WEBHOOKS} webhooks; drain {max(drains):.1f} s",
-            ),
-        ]
-        common.append_performance("Events: journal, webhooks, SSE (issue 14)", rows)
+        common.append_performance("Events: journal, webhooks, SSE (issue 14)", rows(results, args))
     return 0
 
 

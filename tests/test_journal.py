@@ -19,7 +19,7 @@ from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.events import EventStore, append_event, read_events
-from capacitor_edge.storage.webhooks import WebhookStore
+from capacitor_edge.storage.webhooks import Attempt, WebhookStore
 from capacitor_edge.webhooks.dispatcher import DeliveryPolicy, Dispatcher
 
 BASE = datetime(2026, 2, 6, 12, 0, tzinfo=UTC)
@@ -137,4 +137,35 @@ async def test_retries_follow_the_schedule_then_the_webhook_is_disabled(
         assert disabled.data["webhookId"] == hook.id
         assert "after 4 attempts" in disabled.data["reason"]
         assert (await webhooks.get("org", hook.id)).state == "disabled"
+        await db.close()
+
+
+async def test_deliveries_logged_together_keep_their_order_and_move_the_cursor(
+    nursery: trio.Nursery, tmp_path: Path
+) -> None:
+    with trio.fail_after(10):
+        db = await open_database(nursery, tmp_path / "db.sqlite")
+        store = WebhookStore(db)
+        hook = await store.insert(
+            webhook_id="wh_1",
+            org_id="org",
+            url="http://127.0.0.1:9/",
+            events=["*"],
+            secret="whsec_x",
+            trust_site_ca=False,
+            now=iso_z(BASE),
+        )
+
+        def attempt(seq: int, status: int) -> Attempt:
+            return Attempt(seq, "charger.registered", 1, iso_z(BASE), status, 1, None)
+
+        for seq in (1, 2, 3):  # 2xx: kept in memory, no write each
+            store.note_delivered(hook.seq, attempt(seq, 200))
+        # A failed attempt is written at once, and what was noted before goes first.
+        await store.record_attempt(hook.seq, attempt(4, 500))
+        log, total = await store.deliveries(hook.seq, 10, 0)
+        assert [d.event_seq for d in reversed(log)] == [1, 2, 3, 4]
+        assert total == 4
+        found = await store.find("org", "wh_1")
+        assert found is not None and found.cursor == 3
         await db.close()

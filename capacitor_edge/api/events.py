@@ -17,7 +17,7 @@ from capacitor_edge.domain.event_feed import EventFeed
 from capacitor_edge.domain.events import Event, Events, parse_types
 
 #: Events read from the journal per query of a stream.
-STREAM_BATCH = 500
+STREAM_BATCH = 2000
 #: A comment line this often keeps proxies and clients from closing an idle stream.
 KEEPALIVE_S = 15.0
 #: Live readers read on a shared tick this often (domain/event_feed.py): under load each reads
@@ -98,6 +98,7 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
             yield b": stream open\n\n"
             # A dashboard's stream ends with its login (checked at least every keep-alive).
             while not events.stopping.is_set() and active():
+                await events.turn()  # the chargers first; readers here share the turn
                 page = await feed.read(org_id, position, upto, types, charge_box_id)
                 if page.count:
                     # One write per batch: under load a reader sends many events at a time.
@@ -107,7 +108,8 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
                     continue
                 # Every event up to `upto` was read: none left for this reader there.
                 position = max(position, upto)
-                if not await events.wait_live(position, keepalive_s):
+                # Under load the next events are already there: then no wait is set up.
+                if events.head <= position and not await events.wait_live(position, keepalive_s):
                     yield b": keep-alive\n\n"
                     upto = events.head
                 elif not events.stopping.is_set():

@@ -11,6 +11,7 @@ import trio
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Invalid, StorageFailure
+from capacitor_edge.domain.idle_turns import IdleTurns
 from capacitor_edge.storage.events import (
     API_JSON,
     EVENT_TYPES,
@@ -40,7 +41,12 @@ def parse_types(text: str | None, field: str = "types") -> tuple[str, ...]:
 
 class Events:
     def __init__(
-        self, store: EventStore, clock: Clock, retention_days: int, retention_rows: int
+        self,
+        store: EventStore,
+        clock: Clock,
+        retention_days: int,
+        retention_rows: int,
+        turns: IdleTurns | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -49,10 +55,18 @@ class Events:
         #: Set when the box shuts down: live streams end at once instead of holding up the
         #: HTTP server's graceful stop.
         self.stopping = trio.Event()
+        #: The consumers' turns (domain/idle_turns.py): each step of a webhook worker or a
+        #: live stream waits for one.
+        self.turns = turns or IdleTurns(lambda: store.writing)
 
     @property
     def head(self) -> int:
         return self._store.head
+
+    async def turn(self) -> None:
+        """Wait until the chargers leave the box idle (at most a bounded time): each step of a
+        consumer of the journal waits for one (domain/idle_turns.py)."""
+        await self.turns.turn()
 
     async def page(
         self,

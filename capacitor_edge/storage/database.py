@@ -109,6 +109,7 @@ class Database:
         self.event_head = 0
         self._committed_head = 0
         self._events_advanced = trio.Event()
+        self._committing = False
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -146,7 +147,9 @@ class Database:
             self._wakeup = trio.Event()
             batch, self._pending = self._pending, []
             if batch:
+                self._committing = True  # see `writing`
                 failure = await trio.to_thread.run_sync(self._commit, batch)
+                self._committing = False
                 if failure is not None:
                     self.health.failed(failure)
                 elif self.health.current.status == "error":
@@ -185,6 +188,10 @@ class Database:
             self.event_head = self._committed_head
             advanced, self._events_advanced = self._events_advanced, trio.Event()
             advanced.set()
+
+    @property
+    def writing(self) -> bool:  # a write waits or commits: the journal's readers yield to it
+        return self._committing or bool(self._pending)
 
     async def wait_for_events(self, after: int) -> None:
         """Return once the journal holds an event newer than ``after`` (woken by the commit
@@ -252,8 +259,6 @@ class Database:
             writer.close()
         # The next start may need the room: put the reserve back if it fits.
         self._reserve.ensure()
-
-    # -- writes ------------------------------------------------------------------------------
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` in the next group-commit batch; return its result once committed.
@@ -355,8 +360,6 @@ class Database:
             for item in batch:
                 item.error = failure or error
                 item.result = None
-
-    # -- reads -------------------------------------------------------------------------------
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` on a read-only connection in a worker thread."""

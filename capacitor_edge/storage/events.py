@@ -246,6 +246,11 @@ class EventStore:
         """The newest committed sequence number (in memory: no query)."""
         return self._db.event_head
 
+    @property
+    def writing(self) -> bool:
+        """Writes wait for the group commit or are being committed (chargers wait on them)."""
+        return self._db.writing
+
     async def wait_beyond(self, seq: int) -> None:
         """Return once an event newer than ``seq`` is committed."""
         await self._db.wait_for_events(seq)

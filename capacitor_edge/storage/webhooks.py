@@ -13,11 +13,17 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Literal
 
+import trio
+
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.events import append_event, head
 
 WebhookState = Literal["ok", "failing", "disabled"]
 DeliveryKind = Literal["delivery", "redelivery", "test"]
+#: Successful deliveries are logged together (:meth:`WebhookStore.note_delivered`): at the
+#: latest this long after the last flush, or once this many are waiting.
+LOG_FLUSH_S = 0.5
+LOG_FLUSH_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -167,26 +173,32 @@ def delete_webhook(conn: sqlite3.Connection, org_id: str, webhook_id: str) -> bo
     return True
 
 
+_INSERT_ATTEMPT = (
+    "INSERT INTO webhook_deliveries (webhook_seq, event_seq, event_type, attempt, at,"
+    " status_code, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _attempt_row(webhook_seq: int, attempt: Attempt) -> tuple[object, ...]:
+    return (
+        webhook_seq,
+        attempt.event_seq,
+        attempt.event_type,
+        attempt.attempt,
+        attempt.at,
+        attempt.status_code,
+        attempt.duration_ms,
+        attempt.error,
+        attempt.kind,
+    )
+
+
 def record_attempt(
     conn: sqlite3.Connection, webhook_seq: int, attempt: Attempt, state: WebhookState | None
 ) -> None:
     """Log ``attempt``; a successful regular delivery also moves the cursor past its event.
     ``state``: the webhook's new state, if it changes."""
-    conn.execute(
-        "INSERT INTO webhook_deliveries (webhook_seq, event_seq, event_type, attempt, at,"
-        " status_code, duration_ms, error, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            webhook_seq,
-            attempt.event_seq,
-            attempt.event_type,
-            attempt.attempt,
-            attempt.at,
-            attempt.status_code,
-            attempt.duration_ms,
-            attempt.error,
-            attempt.kind,
-        ),
-    )
+    conn.execute(_INSERT_ATTEMPT, _attempt_row(webhook_seq, attempt))
     if attempt.ok and attempt.kind == "delivery":
         advance_cursor(conn, webhook_seq, attempt.event_seq)
     if state is not None:
@@ -195,6 +207,17 @@ def record_attempt(
             "UPDATE webhooks SET state = ? WHERE seq = ? AND state != 'disabled'",
             (state, webhook_seq),
         )
+
+
+def record_delivered(conn: sqlite3.Connection, delivered: list[tuple[int, Attempt]]) -> None:
+    """Log a run of successful regular deliveries (webhook seq, attempt), and move each
+    webhook's cursor past the last of its own: one statement per table for all of them."""
+    conn.executemany(_INSERT_ATTEMPT, [_attempt_row(seq, attempt) for seq, attempt in delivered])
+    newest = {seq: attempt.event_seq for seq, attempt in delivered}  # in order: the last wins
+    conn.executemany(
+        "UPDATE webhooks SET cursor = MAX(cursor, ?) WHERE seq = ?",
+        [(to, seq) for seq, to in newest.items()],
+    )
 
 
 def advance_cursor(conn: sqlite3.Connection, webhook_seq: int, to: int) -> None:
@@ -255,6 +278,9 @@ def _delivery(row: sqlite3.Row) -> DeliveryRecord:
 class WebhookStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        #: Successful deliveries not yet queued for a commit (:meth:`note_delivered`).
+        self._delivered: list[tuple[int, Attempt]] = []
+        self._flushed_at = 0.0
 
     async def insert(
         self,
@@ -267,6 +293,7 @@ class WebhookStore:
         trust_site_ca: bool,
         now: str,
     ) -> WebhookRecord:
+        self.flush_delivered()
         return await self._db.write(
             lambda c: insert_webhook(
                 c,
@@ -289,26 +316,45 @@ class WebhookStore:
     async def update(
         self, org_id: str, webhook_id: str, changes: dict[str, object], now: str
     ) -> WebhookRecord | None:
+        self.flush_delivered()
         return await self._db.write(lambda c: update_webhook(c, org_id, webhook_id, changes, now))
 
     async def delete(self, org_id: str, webhook_id: str) -> bool:
+        self.flush_delivered()
         return await self._db.write(lambda c: delete_webhook(c, org_id, webhook_id))
 
     async def record_attempt(
         self, webhook_seq: int, attempt: Attempt, state: WebhookState | None = None
     ) -> None:
+        self.flush_delivered()
         await self._db.write(lambda c: record_attempt(c, webhook_seq, attempt, state))
 
     def note_delivered(self, webhook_seq: int, attempt: Attempt) -> None:
-        """:meth:`record_attempt` of a 2xx, queued for the next commit and not waited for: if
-        the box dies first, the event is only sent again (at least once), and batches commit
-        in order, so the cursor never moves back."""
-        self._db.write_nowait(lambda c: record_attempt(c, webhook_seq, attempt, None))
+        """:meth:`record_attempt` of a 2xx, kept until the next :meth:`flush_delivered`, which
+        logs every one noted meanwhile in one write. Flushed at the latest after
+        ``LOG_FLUSH_S`` or ``LOG_FLUSH_ROWS`` of them (and by the dispatcher when a worker
+        catches up or stops): a write per delivery kept the group commit, which chargers wait
+        on, busy. If the box dies first, the event is only sent again (at least once)."""
+        self._delivered.append((webhook_seq, attempt))
+        now = trio.current_time()
+        if len(self._delivered) >= LOG_FLUSH_ROWS or now - self._flushed_at >= LOG_FLUSH_S:
+            self.flush_delivered()
+
+    def flush_delivered(self) -> None:
+        """Queue what :meth:`note_delivered` kept for the next commit, not waited for: batches
+        commit in order, and every other write here flushes first, so the log keeps its order
+        and a cursor never moves back."""
+        self._flushed_at = trio.current_time()
+        if self._delivered:
+            delivered, self._delivered = self._delivered, []
+            self._db.write_nowait(lambda c: record_delivered(c, delivered))
 
     async def advance_cursor(self, webhook_seq: int, to: int) -> None:
+        self.flush_delivered()
         await self._db.write(lambda c: advance_cursor(c, webhook_seq, to))
 
     async def disable(self, webhook_seq: int, at: str, reason: str) -> None:
+        self.flush_delivered()
         await self._db.write(lambda c: disable_webhook(c, webhook_seq, at, reason))
 
     async def deliveries(

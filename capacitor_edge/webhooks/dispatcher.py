@@ -5,7 +5,9 @@ worker reads the journal after its cursor, POSTs one event at a time, and moves 
 an event only when the receiver answered 2xx (in the same commit as the attempt's log row).
 Anything else is retried after the next delay of ``webhook_retry_schedule_s`` (with jitter);
 after the last one the webhook is disabled with a ``webhook.disabled`` event. Nothing here
-polls: idle workers sleep until the commit that writes the next event wakes them.
+polls: idle workers sleep until the commit that writes the next event wakes them. Each
+delivery waits for a turn (domain/idle_turns.py): while chargers keep the box busy, webhooks
+fall behind (bounded) and catch up after, so they never slow a charger's answer.
 """
 
 from __future__ import annotations
@@ -102,6 +104,13 @@ class Dispatcher:
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         """Keep one worker per active webhook until cancelled."""
         self._webhooks.attach(self, self.changed)
+        try:
+            await self._keep_workers(task_status)
+        finally:
+            # Stopping: the deliveries noted but not logged yet go into the last commit.
+            self._store.flush_delivered()
+
+    async def _keep_workers(self, task_status: trio.TaskStatus[None]) -> None:
         async with trio.open_nursery() as nursery:
             started = False
             while True:
@@ -171,6 +180,7 @@ class Dispatcher:
                 webhook.org_id, cursor, BATCH, types, webhook_body=True
             )
             for event in batch:
+                await self._events.turn()  # the chargers first
                 state = await self._deliver(webhook, client, *event, state)
                 cursor = persisted = event[0]
             if len(batch) == BATCH:
@@ -179,6 +189,8 @@ class Dispatcher:
             cursor = max(cursor, seen_head)
             if batch:
                 continue
+            # Caught up: what was delivered goes to the log now, not after LOG_FLUSH_S.
+            self._store.flush_delivered()
             if cursor > persisted and trio.current_time() - last_persist >= SKIP_PERSIST_S:
                 await self._store.advance_cursor(webhook.seq, cursor)
                 persisted, last_persist = cursor, trio.current_time()
