@@ -230,18 +230,21 @@ def running_server(
     extra_env: dict[str, str] | None = None,
     wrapper: Path | None = None,
     template: Path | None = None,
+    command_prefix: list[str] | None = None,
 ) -> Iterator[Server]:
     """The server on a fresh data dir. ``wrapper``: a Python file run instead of
     ``-m capacitor_edge`` (same arguments), for what-if experiments that patch the package in
     memory before calling its CLI; the package itself is never edited by the benchmarks.
     ``template``: a data dir (from :func:`make_template`) copied as the fresh data dir, so that
-    runs do not each register their chargers again."""
+    runs do not each register their chargers again. ``command_prefix``: run the server under
+    this (valgrind, for bench/hot_path_ir.py), after the CPU pinning."""
     with tempfile.TemporaryDirectory(prefix="capacitor-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         if template is not None:
             shutil.copytree(template, data_dir)
         command = [
             *taskset(SERVER_CPU),
+            *(command_prefix or []),
             sys.executable,
             *(["-m", "capacitor_edge"] if wrapper is None else [str(wrapper)]),
             "serve",
