@@ -29,6 +29,7 @@ from websockets.server import ServerProtocol
 from websockets.typing import Subprotocol
 
 from capacitor_edge.transport import frame_codec
+from capacitor_edge.transport.socket_io import SocketIO
 
 #: The ``websockets`` package logs every connection at INFO and every frame at DEBUG (with its
 #: payload, which may hold a charger's credentials). Our own log lines say what matters, so its
@@ -70,6 +71,7 @@ class WebSocket:
     __slots__ = (
         "_closed",
         "_held",
+        "_io",
         "_messages",
         "_parts",
         "_pong",
@@ -81,6 +83,7 @@ class WebSocket:
 
     def __init__(self, stream: Stream, protocol: ServerProtocol) -> None:
         self._stream = stream
+        self._io = SocketIO(stream)
         self._protocol = protocol
         self._send_lock = trio.Lock()  # fair: frames go out in the order they were made
         self._messages: deque[str | bytes] = deque()
@@ -126,7 +129,7 @@ class WebSocket:
         except trio.WouldBlock:
             await lock.acquire()
         try:
-            await self._stream.send_all(payload)
+            await self._io.send_all(payload)
         except (trio.BrokenResourceError, trio.ClosedResourceError):
             raise self._closed_now() from None
         finally:
@@ -147,10 +150,7 @@ class WebSocket:
 
     async def _read(self) -> None:
         protocol = self._protocol
-        try:
-            data = await self._stream.receive_some(RECEIVE_SIZE)
-        except (trio.BrokenResourceError, trio.ClosedResourceError):
-            data = b""
+        data = await self._io.receive_some(RECEIVE_SIZE)
         if data:
             if self._held:
                 data, self._held = self._held + data, b""
