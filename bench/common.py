@@ -34,6 +34,8 @@ PERFORMANCE_MD = ROOT / "docs" / "PERFORMANCE.md"
 READY = re.compile(r"capacitor-edge ready: REST (\S+), OCPP (\S+)")
 REFERENCE_READY = re.compile(r"reference ready: OCPP (\S+)")
 REFERENCE_SERVER = Path(__file__).resolve().parent / "reference_server.py"
+#: The Node reference (``ocpp-rpc``, strict mode): bench/node, its packages installed on demand.
+NODE_REFERENCE = Path(__file__).resolve().parent / "node"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SERVER_CPU = "0"
 CLIENT_CPU = "1"
@@ -228,18 +230,21 @@ def running_server(
     extra_env: dict[str, str] | None = None,
     wrapper: Path | None = None,
     template: Path | None = None,
+    command_prefix: list[str] | None = None,
 ) -> Iterator[Server]:
     """The server on a fresh data dir. ``wrapper``: a Python file run instead of
     ``-m capacitor_edge`` (same arguments), for what-if experiments that patch the package in
     memory before calling its CLI; the package itself is never edited by the benchmarks.
     ``template``: a data dir (from :func:`make_template`) copied as the fresh data dir, so that
-    runs do not each register their chargers again."""
+    runs do not each register their chargers again. ``command_prefix``: run the server under
+    this (valgrind, for bench/hot_path_ir.py), after the CPU pinning."""
     with tempfile.TemporaryDirectory(prefix="capacitor-bench-") as tmp:
         data_dir = Path(tmp) / "data"
         if template is not None:
             shutil.copytree(template, data_dir)
         command = [
             *taskset(SERVER_CPU),
+            *(command_prefix or []),
             sys.executable,
             *(["-m", "capacitor_edge"] if wrapper is None else [str(wrapper)]),
             "serve",
@@ -282,11 +287,29 @@ class ReferenceServer:
         return self.process.pid
 
 
+def ensure_node_reference() -> Path:
+    """bench/node/server.js with its exact-pinned packages installed (``npm ci`` the first
+    time; the product and ``make test`` never need Node)."""
+    if not (NODE_REFERENCE / "node_modules" / "ocpp-rpc").is_dir():
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=NODE_REFERENCE,
+            check=True,
+        )
+    return NODE_REFERENCE / "server.js"
+
+
 @contextmanager
-def running_reference(*, start_timeout_s: float = 30.0) -> Iterator[ReferenceServer]:
-    command = [*taskset(SERVER_CPU), sys.executable, str(REFERENCE_SERVER)]
+def running_reference(
+    *, start_timeout_s: float = 30.0, kind: str = "python"
+) -> Iterator[ReferenceServer]:
+    """``kind`` "python": bench/reference_server.py; "node": bench/node/server.js."""
+    if kind == "node":
+        command = [*taskset(SERVER_CPU), "node", str(ensure_node_reference())]
+    else:
+        command = [*taskset(SERVER_CPU), sys.executable, str(REFERENCE_SERVER)]
     with started_process(
-        command, REFERENCE_READY, "reference server", start_timeout_s=start_timeout_s
+        command, REFERENCE_READY, f"{kind} reference server", start_timeout_s=start_timeout_s
     ) as (process, match, tail):
         yield ReferenceServer(process, match.group(1), tail)
 

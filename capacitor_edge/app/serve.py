@@ -35,7 +35,7 @@ from capacitor_edge.dashboard.users import users_blueprint
 from capacitor_edge.domain.services import Services
 from capacitor_edge.meters.poller import poll_meter
 from capacitor_edge.settings import Settings
-from capacitor_edge.storage.database import Database
+from capacitor_edge.storage.database import DETACHED_COMMIT_DELAY_S, Database
 from capacitor_edge.storage.space import StorageFailure, StorageHealth
 from capacitor_edge.transport.ports import CannotListen
 from capacitor_edge.transport.server import serve_ocpp
@@ -205,7 +205,10 @@ async def serve(
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     clock = clock or SystemClock()
     db = Database(
-        database_path(settings), reserve_bytes=settings.storage_reserve_mib * MIB, now=clock.now
+        database_path(settings),
+        reserve_bytes=settings.storage_reserve_mib * MIB,
+        now=clock.now,
+        detached_delay_s=DETACHED_COMMIT_DELAY_S,
     )
     ready = trio.Event()
     systemd = notifier or Notifier.from_environ()

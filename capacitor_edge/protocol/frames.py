@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
+import orjson
+
 from capacitor_edge.protocol.errors import ErrorCode
 
 CALL: Final = 2
@@ -71,10 +73,41 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-# One decoder and one encoder, built once: json.loads/dumps with keyword arguments build a new
-# decoder/encoder object on every call.
+# The stdlib's decoder and encoder, built once (json.loads/dumps with keyword arguments build a
+# new one per call), define what a frame means; orjson only makes the common encoding fast.
+# Decoding stays with the stdlib: orjson reads an integer beyond 64 bits as a float (a
+# TypeConstraintViolation where the spec's answer is PropertyConstraintViolation), and telling
+# those apart cost more than orjson saved (measured: 1.6 us per StatusNotification either way).
 _decode = json.JSONDecoder(parse_constant=_reject_constant).decode
-_encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_encode_exactly = json.JSONEncoder(
+    separators=(",", ":"), ensure_ascii=False, allow_nan=False
+).encode
+
+#: Types orjson would write but the stdlib refuses (a datetime, a dataclass) or writes otherwise
+#: (a str or int subclass): left to the stdlib, through ``_refuse``.
+_ORJSON_OPTIONS: Final = (
+    orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+
+
+def _refuse(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is left to the stdlib encoder")
+
+
+def _encode(value: Any) -> str:
+    """orjson (~6x faster on a frame), else the stdlib: for what orjson refuses, and whenever
+    its output has a null (orjson writes NaN and Infinity as null where the stdlib refuses
+    them; OCPP 1.6 payloads have no nulls, so this costs nothing on the hot path)."""
+    try:
+        data = orjson.dumps(value, default=_refuse, option=_ORJSON_OPTIONS)
+    except TypeError:  # orjson.JSONEncodeError included
+        return _encode_exactly(value)
+    if b"null" in data:
+        return _encode_exactly(value)
+    return data.decode()
+
 
 # For text that is not valid JSON, recover the id of what looks like `[<type>, "<id>", ...` so a
 # broken CALL can still be answered with FormationViolation instead of leaving the charger to time

@@ -25,10 +25,9 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import trio
 
@@ -44,37 +43,22 @@ from capacitor_edge.storage.space import (
     as_storage_failure,
     describe_room,
 )
-from capacitor_edge.storage.upstream_outbox import with_rider
+from capacitor_edge.storage.write_batches import BatchStats, Write, commit_one_by_one
 
 T = TypeVar("T")
 #: How long an inline read may wait on a locked file before it is handed to a worker thread.
 INLINE_BUSY_TIMEOUT_MS = 20
 #: How often the writer looks at the room left in the data directory.
 ROOM_CHECK_INTERVAL_S = 2.0
+#: How long the server lets writes nobody waits for (the frame trace, heartbeat times) gather
+#: before it commits them without an awaited write: one commit per 50 ms instead of one per
+#: scheduler pass in a Heartbeat-only load (docs/PERFORMANCE.md, issue 21).
+DETACHED_COMMIT_DELAY_S = 0.05
 log = logging.getLogger("capacitor_edge.storage")
 
 
 class StorageClosed(RuntimeError):
     """A write was submitted after the database was closed."""
-
-
-@dataclass(frozen=True)
-class BatchStats:
-    """What the last commit did, for metrics and benchmarks."""
-
-    batches: int = 0
-    writes: int = 0
-    largest_batch: int = 0
-    commit_seconds_total: float = 0.0
-
-
-@dataclass
-class _Write(Generic[T]):
-    fn: Callable[[sqlite3.Connection], T]
-    done: trio.Event = field(default_factory=trio.Event)
-    result: Any = None
-    error: BaseException | None = None
-    detached: bool = False  # nobody waits for it: a failure can only be logged
 
 
 class Database:
@@ -89,14 +73,21 @@ class Database:
         reserve_bytes: int = 0,
         room_check_interval_s: float = ROOM_CHECK_INTERVAL_S,
         now: Callable[[], datetime] | None = None,
+        detached_delay_s: float = 0.0,
     ) -> None:
+        """``detached_delay_s``: how long writes queued with :meth:`write_nowait` may wait for
+        an awaited write to share its commit before they are committed on their own."""
         self.path = path
+        self._detached_delay_s = detached_delay_s
         self.health = StorageHealth(now)
         self._reserve = Reserve(path.parent, reserve_bytes)
         self._room_check_interval_s = room_check_interval_s
         self._writer: sqlite3.Connection | None = None
-        self._pending: list[_Write[Any]] = []
+        self._pending: list[Write[Any]] = []
+        #: Set by an awaited write (and by close): commit now.
         self._wakeup = trio.Event()
+        #: Set by a write nobody waits for: commit within ``detached_delay_s``.
+        self._queued = trio.Event()
         self._closing = False
         self._stopped = trio.Event()
         self._readers: list[sqlite3.Connection] = []
@@ -139,12 +130,17 @@ class Database:
 
     async def _commit_batches(self) -> None:
         while True:
-            await self._wakeup.wait()
+            await self._queued.wait()
+            if not self._wakeup.is_set() and self._detached_delay_s > 0:
+                # Only bookkeeping is waiting: let it gather (an awaited write or close ends
+                # the wait at once).
+                with trio.move_on_after(self._detached_delay_s):
+                    await self._wakeup.wait()
             # Let the tasks that are ready to run take their step first: under load they add
             # their writes to this batch instead of each waiting for a commit of its own (fewer
             # thread hand-offs and fsyncs; one scheduler pass of latency).
             await trio.lowlevel.checkpoint()
-            self._wakeup = trio.Event()
+            self._wakeup, self._queued = trio.Event(), trio.Event()
             batch, self._pending = self._pending, []
             if batch:
                 self._committing = True  # see `writing`
@@ -203,6 +199,7 @@ class Database:
         """Commit everything already submitted, then stop the writer."""
         self._closing = True
         self._wakeup.set()
+        self._queued.set()
         await self._stopped.wait()
 
     def _open_and_migrate(self) -> sqlite3.Connection:
@@ -273,9 +270,10 @@ class Database:
             # for the checkpoint at shutdown. The room check lifts this when space returns.
             raise StorageFull(f"storage full: {describe_room(self.path)}")
         fn = with_rider(fn)  # the upstream outbox row, if any (storage/upstream_outbox.py)
-        item: _Write[T] = _Write(fn)
+        item: Write[T] = Write(fn)
         self._pending.append(item)
         self._wakeup.set()
+        self._queued.set()
         await item.done.wait()
         if item.error is not None:
             raise item.error
@@ -284,13 +282,14 @@ class Database:
 
     def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> None:
         """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
-        answered about, such as the frame trace). Dropped if the database is closing."""
+        answered about, such as the frame trace): committed with the next awaited write, or
+        after ``detached_delay_s`` at the latest. Dropped if the database is closing."""
         if self._closing or self.health.current.status == "full":
             return
-        self._pending.append(_Write(fn, detached=True))
-        self._wakeup.set()
+        self._pending.append(Write(fn, detached=True))
+        self._queued.set()
 
-    def _commit(self, batch: list[_Write[Any]]) -> StorageFailure | None:
+    def _commit(self, batch: list[Write[Any]]) -> StorageFailure | None:
         """Commit ``batch``; the storage failure that hit it, if one did."""
         conn = self._writer
         assert conn is not None
@@ -309,7 +308,7 @@ class Database:
                 # A write failed: replay the batch with a savepoint per write, so the failing
                 # write is reported to its own caller alone and the others still commit.
                 # Writes are functions of the database only, so running them again is safe.
-                self._commit_one_by_one(conn, batch)
+                commit_one_by_one(conn, batch, self.path)
             else:
                 # The disk failed, not a write: a replay would fail the same way. Nothing of
                 # the batch was committed, so every waiter is told and none acknowledged.
@@ -332,34 +331,7 @@ class Database:
         )
         return next((i.error for i in batch if isinstance(i.error, StorageFailure)), None)
 
-    def _commit_one_by_one(self, conn: sqlite3.Connection, batch: list[_Write[Any]]) -> None:
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            for item in batch:
-                item.result, item.error = None, None
-                conn.execute("SAVEPOINT write")
-                try:
-                    item.result = item.fn(conn)
-                except Exception as error:  # reported to that caller alone
-                    failure = as_storage_failure(error, self.path)
-                    if failure is not None:
-                        # The disk failed, not this write (and SQLite may have rolled the
-                        # whole transaction back): the batch fails as one, below.
-                        raise failure from error
-                    conn.execute("ROLLBACK TO write")
-                    item.error = error
-                    if item.detached:
-                        log.warning("background write failed: %r", error)
-                conn.execute("RELEASE write")
-            conn.execute("COMMIT")
-        except Exception as error:
-            roll_back(conn)
-            failure = as_storage_failure(error, self.path)
-            if failure is None:  # a storage failure is logged once, by StorageHealth
-                log.exception("group commit of %d writes failed", len(batch))
-            for item in batch:
-                item.error = failure or error
-                item.result = None
+    # -- reads -------------------------------------------------------------------------------
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` on a read-only connection in a worker thread."""

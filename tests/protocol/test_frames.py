@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from capacitor_edge.protocol import (
@@ -75,3 +77,18 @@ def test_encoding_is_compact_and_keeps_unicode() -> None:
 def test_encoding_refuses_nan() -> None:
     with pytest.raises(ValueError):
         encode_result("u", {"x": float("nan")})
+
+
+def test_encoding_refuses_what_the_stdlib_refuses() -> None:
+    # orjson would write these (null, an RFC 3339 string); a frame must not carry them.
+    with pytest.raises(ValueError):
+        encode_result("u", {"x": [1, {"y": float("inf")}]})
+    with pytest.raises(TypeError):
+        encode_result("u", {"at": datetime(2026, 1, 1, tzinfo=UTC)})
+
+
+def test_encoding_keeps_nulls_and_int_keys_as_the_stdlib_writes_them() -> None:
+    assert encode_result("u", {"a": None, "1": [None]}) == '[3,"u",{"a":null,"1":[null]}]'
+    assert encode_call("u", "DataTransfer", {"data": {1: "x"}}) == (
+        '[2,"u","DataTransfer",{"data":{"1":"x"}}]'
+    )

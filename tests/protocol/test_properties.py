@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +18,7 @@ from capacitor_edge.protocol import (
     Event,
     ResultReceived,
     Send,
+    encode_result,
 )
 from tests.protocol.helpers import new_session
 
@@ -125,3 +127,17 @@ def test_every_readable_call_gets_exactly_one_answer(
     frame = json.loads(answer)
     assert frame[0] in (3, 4)
     assert frame[1] == unique_id
+
+
+@BOUNDED
+@given(ids, json_values)
+def test_encoding_means_what_the_stdlib_encoding_means(unique_id: str, payload: Any) -> None:
+    # orjson writes the common frames; whatever it writes must read back as the stdlib's own
+    # encoding does, and what the stdlib refuses (lone surrogates aside) stays refused.
+    try:
+        expected = json.dumps([3, unique_id, payload], ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        with pytest.raises(ValueError):
+            encode_result(unique_id, payload)
+        return
+    assert json.loads(encode_result(unique_id, payload)) == json.loads(expected)
