@@ -43,6 +43,7 @@ from capacitor_edge.storage.space import (
     as_storage_failure,
     describe_room,
 )
+from capacitor_edge.storage.upstream_outbox import with_rider
 from capacitor_edge.storage.write_batches import BatchStats, Write, commit_one_by_one
 
 T = TypeVar("T")
