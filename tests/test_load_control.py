@@ -15,7 +15,7 @@ import pytest
 import trio
 import trio.testing
 
-from tests.support.load_controller import TUNING, controller, events_of, site
+from tests.support.load_controller import ORG, TUNING, controller, events_of, site
 
 
 @pytest.fixture
