@@ -81,7 +81,9 @@ class SiteBody(StrictBody):
 
 class MeterReading(StrictBody):
     currentA: list[float] = Field(
-        min_length=3, max_length=3, description="The building's other load on L1, L2, L3"
+        min_length=3,
+        max_length=3,
+        description="The meter's reading on L1, L2, L3 (negative: export)",
     )
 
 
