@@ -139,9 +139,9 @@ class LoadState:
 
     def _root_phases(self, per_phase: list[float]) -> list[float]:
         assert self.site is not None
-        other = self.other_load()
         if self.site.meter.source == "none":
             return per_phase
+        other = self.other_load()
         if self.meter_stale or other is None:
             return [min(limit, self.site.fallback_limit_a) for limit in per_phase]
         # Export (a negative other load) never raises the grid connection's own limit.
