@@ -107,6 +107,32 @@ async def test_a_pushed_building_load_lowers_the_root_limit(appliance: Appliance
             assert 'circuit="west",phase="L1"' not in metrics  # a phase it does not carry
 
 
+async def test_a_grid_meter_takes_off_what_the_chargers_report(appliance: Appliance) -> None:
+    """With ``measures: grid`` and no charger reporting yet, the whole reading is the other
+    load (the safe side); the meter shows the reading and what it takes as the building's."""
+    document = changed(["meter", "measures"], "grid")
+    document["solar"] = {"enabled": True, "minimumA": 6}
+    with trio.fail_after(TIMEOUT_S):
+        async with appliance.client() as client:
+            put = await client.put(SITE, json=document)
+            assert put.status_code == 200, put.text
+            assert put.json()["meter"]["measures"] == "grid"
+            assert put.json()["solar"] == {"enabled": True, "minimumA": 6.0}
+            pushed = await client.put(f"{SITE}/meter", json={"currentA": [-12, 30, 0]})
+            assert pushed.status_code == 200, pushed.text
+            meter = pushed.json()
+            assert meter["measures"] == "grid"
+            assert meter["readingA"] == meter["buildingA"] == [-12.0, 30.0, 0.0]
+            while True:
+                load = (await client.get(f"{SITE}/load")).json()
+                grid = next(c for c in load["circuits"] if c["id"] == "grid")
+                # Solar: the export on L1, the minimum elsewhere.
+                if grid["limitA"] == [12.0, 6.0, 6.0]:
+                    break
+                await trio.sleep(0.01)  # polling the box's view, not timing anything
+            assert load["meter"]["solarA"] == [12.0, 6.0, 6.0]
+
+
 async def test_a_meter_reading_needs_a_rest_meter(appliance: Appliance) -> None:
     with trio.fail_after(TIMEOUT_S):
         async with appliance.client() as client:
@@ -135,6 +161,10 @@ async def test_a_meter_reading_needs_a_rest_meter(appliance: Appliance) -> None:
         (changed(["meter"], {"source": "modbus"}), "meter.host"),
         (changed(["meter"], {"source": "modbus", "host": "h", "model": "x"}), "meter.model"),
         (changed(["meter"], {"source": "solar"}), "meter.source"),
+        (changed(["meter"], {"source": "rest", "measures": "roof"}), "meter.measures"),
+        (changed(["solar"], {"enabled": True, "minimumA": -1}), "solar.minimumA"),
+        (changed(["solar"], {"enabled": True, "minimumA": 150}), "solar.minimumA"),
+        ({**changed(["meter"], {"source": "none"}), "solar": {"enabled": True}}, "solar.enabled"),
     ],
 )
 async def test_a_bad_site_is_refused_naming_the_field(

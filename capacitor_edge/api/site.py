@@ -74,16 +74,17 @@ def site_blueprint(control: LoadControl) -> Blueprint:
     @documents_errors(Invalid, NotFound)
     @validate_request(MeterReading)
     async def put_meter(data: MeterReading) -> Any:
-        """The building's other load per phase, from an energy-management system (a site
-        whose meter `source` is `rest`); stale after the meter's `staleAfterS`."""
+        """The meter's reading per phase, from an energy-management system (a site whose meter
+        `source` is `rest`); stale after the meter's `staleAfterS`. Negative: export."""
         configured()
         site = control.site()
         assert site is not None
         if site.meter.source != "rest":
             raise Invalid("meter.source", f"the site's meter is {site.meter.source!r}, not rest")
         for index, value in enumerate(data.currentA):
-            if not 0 <= value <= 100_000:
-                raise Invalid(f"currentA[{index}]", "must be between 0 and 100000")
+            # Negative is export (solar-surplus mode), so the range is symmetric.
+            if not -100_000 <= value <= 100_000:
+                raise Invalid(f"currentA[{index}]", "must be between -100000 and 100000")
         control.building_load(data.currentA)
         return MeterState.model_validate(meter_view(control))
 

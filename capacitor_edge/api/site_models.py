@@ -55,6 +55,15 @@ class MeterBody(StrictBody):
         description="First register of the L1, L2, L3 currents (overrides the model's)",
     )
     scale: float | None = Field(default=None, gt=0, description="raw x scale = amperes")
+    measures: Literal["building", "grid"] = Field(
+        default="building",
+        description="building: the load without the chargers; grid: at the grid connection",
+    )
+
+
+class SolarBody(StrictBody):
+    enabled: bool = False
+    minimumA: float = Field(default=0.0, ge=0, description="Per phase, even without surplus")
 
 
 class SiteBody(StrictBody):
@@ -67,11 +76,14 @@ class SiteBody(StrictBody):
         default=None, ge=0, description="Limit per connector at connect (default: its minimum)"
     )
     meter: MeterBody | None = None
+    solar: SolarBody | None = None
 
 
 class MeterReading(StrictBody):
     currentA: list[float] = Field(
-        min_length=3, max_length=3, description="The building's other load on L1, L2, L3"
+        min_length=3,
+        max_length=3,
+        description="The meter's reading on L1, L2, L3 (negative: export)",
     )
 
 
@@ -108,6 +120,12 @@ class MeterOut(Closed):
     staleAfterS: float
     registers: list[int] | None
     scale: float | None
+    measures: str
+
+
+class SolarOut(Closed):
+    enabled: bool
+    minimumA: float
 
 
 class SiteDocument(Closed):
@@ -116,12 +134,19 @@ class SiteDocument(Closed):
     fallbackLimitA: float
     safeCurrentA: float | None
     meter: MeterOut
+    solar: SolarOut
 
 
 class MeterState(Closed):
     source: str
     stale: bool
-    buildingA: list[float] | None = Field(description="The building's other load per phase")
+    measures: str = Field(description="Where the meter sits: building or grid")
+    readingA: list[float] | None = Field(description="The meter's last reading per phase")
+    buildingA: list[float] | None = Field(
+        description="The building's other load per phase (a grid meter's reading less the "
+        "chargers'; negative: export)"
+    )
+    solarA: list[float] | None = Field(description="Solar mode: the surplus in force per phase")
     readAt: str | None
     fallbackLimitA: float
 

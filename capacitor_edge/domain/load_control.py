@@ -20,6 +20,7 @@ from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import Invalid
 from capacitor_edge.domain.load_allocation import Allocation, allocate
 from capacitor_edge.domain.load_profiles import ProfileSender
+from capacitor_edge.domain.load_solar import SolarSurplus
 from capacitor_edge.domain.load_state import Key, LoadState, Sent, Session, Tuning
 from capacitor_edge.domain.site import Site, site_document, site_from_document
 from capacitor_edge.storage.site import SentAllocation, SiteStore
@@ -104,6 +105,7 @@ class LoadControl:
         await self._store.save(org_id, site_document(site), iso_z(self.clock.now()), event)
         self.state.site, self.state.org_id = site, org_id
         self.state.meter_stale = False
+        self.state.solar = SolarSurplus()
         self.state.watched_since = trio.current_time()
         await self._adopt_active()
         self.wake()
@@ -180,9 +182,10 @@ class LoadControl:
         self.wake()
 
     def building_load(self, per_phase_a: Sequence[float]) -> None:
-        """The building's other load per site phase, from the meter or an EMS."""
-        self.state.building_a = (per_phase_a[0], per_phase_a[1], per_phase_a[2])
-        self.state.building_at = trio.current_time()
+        """The meter's reading per site phase, from the meter or an EMS: the building's other
+        load, or with ``measures: grid`` the whole connection's (chargers included)."""
+        self.state.meter_a = (per_phase_a[0], per_phase_a[1], per_phase_a[2])
+        self.state.meter_at = trio.current_time()
         self.wake()
 
     # -- the task -------------------------------------------------------------------------
@@ -218,7 +221,7 @@ class LoadControl:
         state = self.state
         if state.site is None or state.site.meter.source == "none" or state.meter_stale:
             return math.inf
-        last = state.building_at if state.building_at is not None else state.watched_since
+        last = state.meter_at if state.meter_at is not None else state.watched_since
         if last is None:
             return trio.current_time() + state.site.meter.stale_after_s
         return last + state.site.meter.stale_after_s + 1e-3
@@ -234,6 +237,15 @@ class LoadControl:
             charge_box_id = self._boots.pop(0)
             nursery.start_soon(self._safe_default, charge_box_id)
         state.tick(now)
+        solar = state.site.solar
+        if solar.enabled:
+            state.solar.update(
+                state.other_load(),
+                solar.minimum_a,
+                now,
+                self.tuning.threshold_a,
+                self.tuning.min_interval_s,
+            )
         online = {key[0] for key in state.sessions if self.is_online(key[0])}
         self.allocation = allocate(
             state.building_limits(now),
@@ -258,7 +270,7 @@ class LoadControl:
         for charge_box_id, limits in by_charger.items():
             self._busy.add(charge_box_id)
             nursery.start_soon(self._send, charge_box_id, limits)
-        return decision.wake_at
+        return min(decision.wake_at, state.solar.wake_at(self.tuning.min_interval_s))
 
     async def _meter_events(self, now: float) -> None:
         changed = self.state.check_meter(now)
@@ -270,7 +282,7 @@ class LoadControl:
         if changed:
             data["fallbackLimitA"] = self.state.site.fallback_limit_a
         else:
-            data["buildingA"] = list(self.state.building_a or ())
+            data["buildingA"] = list(self.state.other_load() or ())
         log.log(logging.WARNING if changed else logging.INFO, "%s: %s", kind, data)
         await self._store.record_event(self.state.org_id, kind, iso_z(self.clock.now()), data)
 

@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from capacitor_edge.domain.load_allocation import CircuitLimits, Demand
+from capacitor_edge.domain.load_solar import SolarSurplus
 from capacitor_edge.domain.site import Site, SiteCharger
 
 Key = tuple[str, int]  # (chargeBoxId, connectorId)
@@ -70,9 +71,12 @@ class LoadState:
     sent: dict[Key, Sent] = field(default_factory=dict)
     #: Chargers that refused both TxProfile and TxDefaultProfile: counted at their maximum.
     refusing: set[str] = field(default_factory=set)
-    #: The building's other load per site phase, and when it was read (trio time).
-    building_a: tuple[float, float, float] | None = None
-    building_at: float | None = None
+    #: The meter's reading per site phase (the building's other load, or the whole grid
+    #: connection's with ``measures: grid``), and when it was read (trio time).
+    meter_a: tuple[float, float, float] | None = None
+    meter_at: float | None = None
+    #: Solar-surplus mode: the surplus per phase the chargers may use now (smoothed).
+    solar: SolarSurplus = field(default_factory=SolarSurplus)
     meter_stale: bool = False
     #: Since when the meter is watched (the site was put or loaded): no reading yet is only
     #: stale ``stale_after_s`` after this.
@@ -137,18 +141,51 @@ class LoadState:
         assert self.site is not None
         if self.site.meter.source == "none":
             return per_phase
-        if self.meter_stale or self.building_a is None:
+        other = self.other_load()
+        if self.meter_stale or other is None:
             return [min(limit, self.site.fallback_limit_a) for limit in per_phase]
-        return [
-            max(limit - load, 0.0) for limit, load in zip(per_phase, self.building_a, strict=True)
+        # Export (a negative other load) never raises the grid connection's own limit.
+        limits = [
+            max(limit - max(load, 0.0), 0.0) for limit, load in zip(per_phase, other, strict=True)
         ]
+        if self.site.solar.enabled:
+            limits = [
+                min(limit, surplus)
+                for limit, surplus in zip(limits, self.solar.amperes, strict=True)
+            ]
+        return limits
+
+    def other_load(self) -> tuple[float, float, float] | None:
+        """The building's load besides the managed chargers, per site phase (negative:
+        export), or None before the first reading. A grid meter's reading less what the
+        chargers behind it report: each charger's sample counts only up to what it was last
+        allowed (a sample taken before a decrease must not hide load the meter sees), and a
+        charger that has not reported counts as 0, so its draw stays in the building's load
+        (counted twice, never missed)."""
+        assert self.site is not None
+        if self.meter_a is None:
+            return None
+        if self.site.meter.measures != "grid":
+            return self.meter_a
+        load = list(self.meter_a)
+        for key, session in self.sessions.items():
+            charger = self.site.charger(key[0])
+            if charger is None or session.measured_a is None:
+                continue
+            sent = self.sent.get(key)
+            allowed = charger.max_current_a if sent is None else sent.limit_a
+            if key[0] in self.refusing:
+                allowed = charger.max_current_a
+            for phase in charger.connection:
+                load[phase] -= min(session.measured_a[phase], allowed)
+        return (load[0], load[1], load[2])
 
     def check_meter(self, now: float) -> bool | None:
         """True when the meter just went stale, False when it just came back, else None."""
         if self.site is None or self.site.meter.source == "none":
             return None
         # No reading yet is stale only ``stale_after_s`` after the meter is first watched.
-        last = self.building_at if self.building_at is not None else self.watched_since
+        last = self.meter_at if self.meter_at is not None else self.watched_since
         fresh = last is not None and now - last <= self.site.meter.stale_after_s
         if fresh == (not self.meter_stale):
             return None

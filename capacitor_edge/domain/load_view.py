@@ -75,9 +75,10 @@ def site_load(control: LoadControl) -> dict[str, Any]:
             }
         )
     root = site.root
-    if state.building_a is not None and root is not None and not state.meter_stale:
+    other = state.other_load()
+    if other is not None and root is not None and not state.meter_stale:
         for phase in range(3):
-            measured_by_circuit[root.id][phase] += state.building_a[phase]
+            measured_by_circuit[root.id][phase] += max(other[phase], 0.0)
     circuits = [
         {
             "id": c.id,
@@ -111,12 +112,16 @@ def meter_view(control: LoadControl) -> dict[str, Any]:
     assert state.site is not None
     wall = control.clock.now()
     read_at = None
-    if state.building_at is not None:
-        read_at = iso_z(wall - timedelta(seconds=trio.current_time() - state.building_at))
+    if state.meter_at is not None:
+        read_at = iso_z(wall - timedelta(seconds=trio.current_time() - state.meter_at))
+    other = state.other_load()
     return {
         "source": state.site.meter.source,
         "stale": state.meter_stale,
-        "buildingA": None if state.building_a is None else list(state.building_a),
+        "measures": state.site.meter.measures,
+        "readingA": None if state.meter_a is None else list(state.meter_a),
+        "buildingA": None if other is None else [round(a, 2) for a in other],
+        "solarA": list(state.solar.amperes) if state.site.solar.enabled else None,
         "readAt": read_at,
         "fallbackLimitA": state.site.fallback_limit_a,
     }

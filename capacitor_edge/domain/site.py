@@ -16,6 +16,9 @@ from capacitor_edge.domain.errors import Invalid
 #: The site's phases, in the order every per-phase list in this feature uses.
 SITE_PHASES = ("L1", "L2", "L3")
 METER_SOURCES = ("none", "modbus", "rest")
+#: Where the meter sits: ``building`` measures the building's other load (without the
+#: chargers); ``grid`` sits at the grid connection and measures everything, chargers included.
+METER_POSITIONS = ("building", "grid")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,17 @@ class MeterConfig:
     registers: tuple[int, int, int] | None = None
     #: Multiplies each raw value into amperes (overrides the model's).
     scale: float | None = None
+    #: One of METER_POSITIONS; ``building`` keeps the first release's meaning.
+    measures: str = "building"
+
+
+@dataclass(frozen=True)
+class SolarConfig:
+    """Solar-surplus mode: the chargers get only what the site exports (negative other load),
+    and never less than ``minimum_a`` per phase (0: they pause when there is no surplus)."""
+
+    enabled: bool = False
+    minimum_a: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +86,7 @@ class Site:
     #: each charger's minimum).
     safe_current_a: float | None = None
     meter: MeterConfig = field(default_factory=MeterConfig)
+    solar: SolarConfig = field(default_factory=SolarConfig)
 
     @property
     def root(self) -> Circuit | None:
@@ -194,9 +209,12 @@ def _meter(raw: Mapping[str, Any] | None, models: Sequence[str]) -> MeterConfig:
         stale_after_s=float(raw.get("staleAfterS", 10.0)),
         registers=None if registers is None else tuple(registers),
         scale=raw.get("scale"),
+        measures=raw.get("measures", "building"),
     )
     if meter.source not in METER_SOURCES:
         raise Invalid("meter.source", f"must be one of {', '.join(METER_SOURCES)}")
+    if meter.measures not in METER_POSITIONS:
+        raise Invalid("meter.measures", f"must be one of {', '.join(METER_POSITIONS)}")
     if meter.source == "modbus":
         if not meter.host:
             raise Invalid("meter.host", "a modbus meter needs its host")
@@ -205,6 +223,20 @@ def _meter(raw: Mapping[str, Any] | None, models: Sequence[str]) -> MeterConfig:
     if meter.stale_after_s <= meter.poll_interval_s and meter.source == "modbus":
         raise Invalid("meter.staleAfterS", "must be longer than pollIntervalS")
     return meter
+
+
+def _solar(raw: Mapping[str, Any] | None, meter: MeterConfig, root: Circuit) -> SolarConfig:
+    if not raw:
+        return SolarConfig()
+    solar = SolarConfig(
+        enabled=bool(raw.get("enabled", False)), minimum_a=float(raw.get("minimumA", 0.0))
+    )
+    if solar.minimum_a < 0 or solar.minimum_a > root.max_current_a:
+        raise Invalid("solar.minimumA", "must be from 0 to the root circuit's maxCurrentA")
+    if solar.enabled and meter.source == "none":
+        # The surplus is what the meter sees exported: without a meter there is none to use.
+        raise Invalid("solar.enabled", "needs a meter (meter.source modbus or rest)")
+    return solar
 
 
 def site_from_document(document: Mapping[str, Any], meter_models: Sequence[str]) -> Site:
@@ -229,12 +261,14 @@ def site_from_document(document: Mapping[str, Any], meter_models: Sequence[str])
     fallback = float(document.get("fallbackLimitA") or root.max_current_a)
     if fallback > root.max_current_a:
         raise Invalid("fallbackLimitA", "must not be above the root circuit's maxCurrentA")
+    meter = _meter(document.get("meter"), meter_models)
     return Site(
         circuits=circuits,
         chargers=tuple(chargers),
         fallback_limit_a=fallback,
         safe_current_a=document.get("safeCurrentA"),
-        meter=_meter(document.get("meter"), meter_models),
+        meter=meter,
+        solar=_solar(document.get("solar"), meter, root),
     )
 
 
@@ -278,5 +312,7 @@ def site_document(site: Site) -> dict[str, Any]:
             "staleAfterS": meter.stale_after_s,
             "registers": None if meter.registers is None else list(meter.registers),
             "scale": meter.scale,
+            "measures": meter.measures,
         },
+        "solar": {"enabled": site.solar.enabled, "minimumA": site.solar.minimum_a},
     }
