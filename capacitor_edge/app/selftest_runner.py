@@ -20,6 +20,11 @@ from capacitor_edge.simulator.options import Options
 from capacitor_edge.simulator.selftest import SelfTest
 
 
+#: Simulated seconds per real second: the simulated car's charging (three meter samples) takes
+#: seconds, not minutes, while the installer waits at the page.
+TIME_SCALE = 60.0
+
+
 def loopback(url: str) -> str:
     """The listener's URL with a wildcard bind address replaced by loopback: the self-test runs
     on the box itself."""
@@ -44,6 +49,7 @@ def selftest_runner(services: Services, http_url: str, ocpp_url: str) -> Runner:
                 api=loopback(http_url),
                 api_key=created.secret,
                 json=True,
+                time_scale=TIME_SCALE,
             )
             test = SelfTest(options, out=io.StringIO())
             await test.run()
