@@ -19,7 +19,6 @@ from capacitor_edge.domain.services import Services
 from capacitor_edge.simulator.options import Options
 from capacitor_edge.simulator.selftest import SelfTest
 
-
 #: Simulated seconds per real second: the simulated car's charging (three meter samples) takes
 #: seconds, not minutes, while the installer waits at the page.
 TIME_SCALE = 60.0
