@@ -80,6 +80,9 @@ async def test_the_site_load_history_samples_each_circuit_and_refuses_bad_querie
                 )
                 assert body["intervalS"] == 0.05 and body["keptHours"] == 1.0
                 assert [c["id"] for c in body["circuits"]] == ["grid"]
+                # Spaced by their age even under the appliance's fixed wall clock.
+                times = [sample["at"] for sample in body["circuits"][0]["samples"]]
+                assert times == sorted(times) and len(set(times)) == len(times)
                 last = body["circuits"][0]["samples"][-1]
                 # The root's limit is what the building leaves of its 100 A.
                 assert last["limitA"] == [90.0, 80.0, 70.0]

@@ -28,8 +28,8 @@ PerPhase = tuple[float | None, ...]
 
 @dataclass(frozen=True, slots=True)
 class CircuitSample:
-    at: str
-    #: trio time of the sample: how old it is, whatever the wall clock did since.
+    #: trio time of the sample: its wall-clock time is worked out when it is shown (now less
+    #: its age), so the chart's spacing stays true when the wall clock is stepped.
     moment: float
     limit_a: PerPhase
     allocated_a: PerPhase
@@ -60,7 +60,6 @@ class LoadHistory:
             ring = self._circuits.setdefault(circuit["id"], deque(maxlen=self._length))
             ring.append(
                 CircuitSample(
-                    load["at"],
                     moment,
                     tuple(circuit["limitA"]),
                     tuple(circuit["allocatedA"]),
@@ -89,7 +88,8 @@ class LoadHistory:
             raise NotFound(f"Circuit {circuit_id} not found")
         if hours is not None and not 0 < hours <= self.hours:
             raise Invalid("hours", f"must be greater than 0 and at most {self.hours:g}")
-        since = trio.current_time() - (self.hours if hours is None else hours) * 3600
+        now = trio.current_time()
+        since = now - (self.hours if hours is None else hours) * 3600
         wall = self._control.clock.now()
         circuits = []
         for circuit in site.circuits:
@@ -97,7 +97,7 @@ class LoadHistory:
                 continue
             samples = [
                 {
-                    "at": sample.at,
+                    "at": iso_z(wall - timedelta(seconds=now - sample.moment)),
                     "limitA": list(sample.limit_a),
                     "allocatedA": list(sample.allocated_a),
                     "measuredA": list(sample.measured_a),
@@ -108,7 +108,7 @@ class LoadHistory:
             circuits.append({"id": circuit.id, "name": circuit.name, "samples": samples})
         return {
             "at": iso_z(wall),
-            "since": iso_z(wall - timedelta(seconds=trio.current_time() - since)),
+            "since": iso_z(wall - timedelta(seconds=now - since)),
             "intervalS": self.interval_s,
             "keptHours": self.hours,
             "circuits": circuits,

@@ -65,13 +65,12 @@ async def test_site_board_by_circuit_connection_site_load_and_selftest(
                 await browser.open("/dashboard/chargers/CP-1")
                 await browser.text_of("#identity", "127.0.0.1")
                 await browser.text_of("#identity", "0 (no authentication)")
-                await browser.screenshot("charger")
                 await site_load_live(browser, appliance)
                 await browser.open("/dashboard/installer")
                 await browser.click("#run-selftest")
                 await browser.text_of("#selftest-outcome", "PASSED")
                 await browser.text_of("#selftest", "remote stop ends the transaction")
-                await browser.screenshot("installer")
+                await browser.screenshot("installer-selftest")
                 await browser.open("/dashboard/installer")  # kept: shown again on a new visit
                 await browser.text_of("#selftest-outcome", "PASSED")
     finally:
