@@ -13,7 +13,7 @@ from capacitor_edge.api.models import QueryString
 from capacitor_edge.api.responses import Closed
 
 
-class ChargerConnection(Closed):
+class ConnectionInfo(Closed):
     chargeBoxId: str
     online: bool
     connectedAt: str | None = Field(description="Since when this session is open; null offline")
@@ -45,7 +45,7 @@ class CircuitHistory(Closed):
     samples: list[LoadSample] = Field(description="Oldest first")
 
 
-class LoadHistory(Closed):
+class LoadHistoryView(Closed):
     at: str
     since: str
     intervalS: float = Field(description="One sample this often (load_history_interval_s)")
