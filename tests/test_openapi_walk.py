@@ -65,6 +65,7 @@ async def walk_site(client: httpx.AsyncClient) -> None:
     """Site load management (issue 16): 404 before a site exists, then each route."""
     await client.get("/api/v1/site")  # 404
     await client.get("/api/v1/site/load")  # 404
+    await client.get("/api/v1/site/load/history")  # 404
     await client.put("/api/v1/site", json={"circuits": []})  # 400
     site = {
         "circuits": [{"id": "grid", "maxCurrentA": 100}],
@@ -76,6 +77,17 @@ async def walk_site(client: httpx.AsyncClient) -> None:
     await client.put("/api/v1/site/meter", json={"currentA": [10, 10, 10]})
     await client.get("/api/v1/site/meter")
     await client.get("/api/v1/site/load")
+    await client.get("/api/v1/site/load/history?circuitId=grid&hours=1")
+    await client.get("/api/v1/site/load/history?hours=0")  # 400
+    await client.get("/api/v1/site/load/history?circuitId=nope")  # 404
+
+
+async def walk_dashboard_routes(client: httpx.AsyncClient) -> None:
+    """The routes the dashboard's views needed (issue 18)."""
+    await client.get(f"{CP}/connection")
+    await client.get("/api/v1/chargers/NOPE/connection")  # 404
+    await client.get("/api/v1/selftest")
+    await client.post("/api/v1/selftest", timeout=60.0)  # a whole self-test against the box
 
 
 async def test_every_route_sends_the_documented_body(appliance: Appliance) -> None:
@@ -164,6 +176,7 @@ async def test_every_route_sends_the_documented_body(appliance: Appliance) -> No
                 await client.request(method, "/files/diagnostics/bad-token/a.txt", content=b"x")
             await walk_events_and_webhooks(client)
             await walk_site(client)
+            await walk_dashboard_routes(client)
             await client.delete(CP)
             async with appliance.client(key="wrong") as stranger:
                 stranger.event_hooks["response"] = client.event_hooks["response"]

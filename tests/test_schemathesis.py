@@ -48,7 +48,10 @@ COMMAND_PATHS = (
 #: Revoking keys is left out: a stateful step would revoke the very key the run uses
 #: (GET /auth/api-keys lists it). tests/test_openapi_contract.py covers that route.
 #: The event stream never ends by itself (tests/test_events_stream.py covers it).
-EXCLUDED_PATHS = r"^/api/v1/auth/api-keys/\{key_id\}$|^/api/v1/events/stream$"
+#: POST /selftest runs a whole simulated charger session per call (seconds each), and answers
+#: 409 to any call made while one runs; tests/test_dashboard_routes.py and the OpenAPI walk
+#: cover both of its methods.
+EXCLUDED_PATHS = r"^/api/v1/auth/api-keys/\{key_id\}$|^/api/v1/events/stream$|^/api/v1/selftest$"
 
 CONFIG = f"""
 [generation]

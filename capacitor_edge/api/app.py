@@ -21,6 +21,7 @@ from capacitor_edge.api.chargers import chargers_blueprint
 from capacitor_edge.api.charging_profiles import charging_profiles_blueprint
 from capacitor_edge.api.commands import commands_blueprint
 from capacitor_edge.api.contract import DUMP_OPTIONS, returns
+from capacitor_edge.api.dashboard_routes import dashboard_routes_blueprint
 from capacitor_edge.api.docs import install_docs
 from capacitor_edge.api.errors import install_error_handlers
 from capacitor_edge.api.events import events_blueprint
@@ -141,6 +142,7 @@ def create_app(
         authorization_blueprint(services.commands, services.reservations),
         site_blueprint(services.load_control),
         upstream_blueprint(services.mirror, services.chargers),
+        dashboard_routes_blueprint(services.chargers, services.load_history, services.selftests),
     )
     for blueprint in blueprints:
         require_api_key(blueprint, services.keys, services.dashboard_users)

@@ -19,11 +19,13 @@ from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.load_control import LoadControl
+from capacitor_edge.domain.load_history import LoadHistory
 from capacitor_edge.domain.load_profiles import SmartChargingSender
 from capacitor_edge.domain.load_state import Tuning
 from capacitor_edge.domain.local_lists import LocalLists
 from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.reservations import Reservations
+from capacitor_edge.domain.selftest_runs import SelfTestRuns
 from capacitor_edge.domain.services import Services
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
@@ -190,4 +192,8 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
         authorization_sync=authorization_sync,
         uplink=Uplink(UplinkStore(db), charger_store),
         load_control=load_control,
+        load_history=LoadHistory(
+            load_control, settings.load_history_interval_s, settings.load_history_hours
+        ),
+        selftests=SelfTestRuns(clock, settings.selftest_timeout_s),
     )

@@ -28,6 +28,7 @@ from capacitor_edge.app.compose import build_services
 from capacitor_edge.app.heap import release_memory
 from capacitor_edge.app.limits import raise_open_files_limit
 from capacitor_edge.app.lock import holding_data_dir
+from capacitor_edge.app.selftest_runner import selftest_runner
 from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import Clock, SystemClock
 from capacitor_edge.dashboard.routes import dashboard_blueprint
@@ -235,6 +236,7 @@ async def serve(
                 # Site load management: the stored site, then its controller and meter.
                 await services.load_control.load()
                 await front.start(services.load_control.run, shutdown)
+                await front.start(services.load_history.run, shutdown)
                 front.start_soon(_poll_meter, services, shutdown)
                 # Webhook deliveries start with the journal as it is: what was committed but
                 # not delivered before a crash goes out now.
@@ -256,6 +258,7 @@ async def serve(
                     shutdown,
                     charger_capacity(settings, limit),
                 )
+                services.selftests.runner = selftest_runner(services, http_url, ocpp_url)
                 ready.set()
                 log.info("capacitor-edge ready: REST %s, OCPP %s", http_url, ocpp_url)
                 for warning in address_warnings(settings, http_url, ocpp_url):

@@ -41,6 +41,7 @@ PAGES = {
     "board": ("board.html", "viewer"),
     "sessions": ("sessions.html", "viewer"),
     "installer": ("installer.html", "viewer"),
+    "site": ("site.html", "viewer"),
     "admin": ("admin.html", "admin"),
 }
 

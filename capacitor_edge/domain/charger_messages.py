@@ -109,7 +109,8 @@ class ChargerMessages(ChargerNotices):
     async def connected(self, charger: ChargerIdentity) -> None:
         """Mark the charger online. Not awaited to its commit: the charger is answered about
         nothing yet, and its first message's own write commits after this one."""
-        self._chargers.note_online(charger.charger_seq, iso_z(self._clock.now()))
+        charger.connection.connected_at = now = self._clock.now()
+        self._chargers.note_online(charger.charger_seq, iso_z(now))
         if self._observer is not None:
             self._observer.connected(charger.charge_box_id)
         if self._mirror is not None:

@@ -20,6 +20,11 @@ class ConnectionState:
     #: a PDU has been received"). Kept here, in memory, for REST reads; persisted as the
     #: charger's lastHeartbeat with Heartbeats, boots and the disconnect.
     last_seen: datetime | None = None
+    #: Since when, from where and how the charger is connected (the dashboard's connection
+    #: block); set by the transport and :meth:`ChargerMessages.connected`.
+    connected_at: datetime | None = None
+    remote_address: str = "unknown"
+    tls: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import quote
 
 from capacitor_edge.clock import Clock, iso_z
@@ -200,6 +201,29 @@ class Chargers:
         charger, connectors = found
         active = await self._transactions.active_by_connector(charger.seq)
         return ChargerView(self._with_last_seen(charger), connectors, active)
+
+    async def connection(self, org_id: str, charge_box_id: str) -> dict[str, Any]:
+        """The charger's live connection as the transport knows it: since when, from which
+        address, with which security profile. Not stored: only the session holds it."""
+        record = await self._store.find(charge_box_id, org_id)
+        if record is None:
+            raise NotFound(f"Charger {charge_box_id} not found")
+        link = self._live.get(charge_box_id)
+        state = None if link is None else link.identity.connection
+        return {
+            "chargeBoxId": record.charge_box_id,
+            "online": state is not None,
+            "connectedAt": None
+            if state is None or not state.connected_at
+            else iso_z(state.connected_at),
+            "remoteAddress": None if state is None else state.remote_address,
+            "tls": None if state is None else state.tls,
+            # The profile this session logged in with (a later PATCH applies from the next).
+            "securityProfile": record.security_profile
+            if link is None
+            else link.identity.security_profile,
+            "lastSeen": None if state is None or not state.last_seen else iso_z(state.last_seen),
+        }
 
     async def unregister(self, org_id: str, charge_box_id: str) -> None:
         if not await self._store.delete(org_id, charge_box_id, iso_z(self._clock.now())):

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Protocol
 
+from capacitor_edge.domain.charger_sessions import ChargerIdentity
+
 
 class ChargerLink(Protocol):
     charge_box_id: str
@@ -17,6 +19,11 @@ class ChargerLink(Protocol):
     @property
     def last_seen(self) -> datetime | None:
         """When the charger's last message arrived on this session (None before the first)."""
+        ...
+
+    @property
+    def identity(self) -> ChargerIdentity:
+        """The registration this session belongs to, with what the connection has done."""
         ...
 
     def close(self, code: int, reason: str) -> None:

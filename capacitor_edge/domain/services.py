@@ -21,7 +21,9 @@ from capacitor_edge.domain.id_tags import IdTags
 from capacitor_edge.domain.keys import ApiKeys
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.load_control import LoadControl
+from capacitor_edge.domain.load_history import LoadHistory
 from capacitor_edge.domain.reservations import Reservations
+from capacitor_edge.domain.selftest_runs import SelfTestRuns
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
@@ -56,5 +58,7 @@ class Services:
     authorization_sync: AuthorizationSync
     uplink: Uplink
     load_control: LoadControl
+    load_history: LoadHistory
+    selftests: SelfTestRuns
     #: The upstream mirror (issue 20); None unless ``upstream_url`` is set.
     mirror: Mirror | None = None

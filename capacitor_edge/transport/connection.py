@@ -123,6 +123,10 @@ class ChargerConnection:
         return self._charger.connection.last_seen
 
     @property
+    def identity(self) -> ChargerIdentity:
+        return self._charger
+
+    @property
     def ended(self) -> tuple[int, str]:
         """The close code and reason the session ended with: the charger's close frame (1006
         for none), else the ones this side closed with."""

@@ -184,7 +184,7 @@ class OcppListener:
                 protocol, request = request.protocol, None
                 try:
                     if opened is not None:
-                        await self._run_session(*opened, facts.remote)
+                        await self._run_session(*opened, facts)
                 finally:
                     release(protocol)
             finally:
@@ -320,7 +320,10 @@ class OcppListener:
         )
         await self._messages.refused(charge_box_id, org_id, remote, reason)
 
-    async def _run_session(self, ws: WebSocket, charger: ChargerIdentity, remote: str) -> None:
+    async def _run_session(self, ws: WebSocket, charger: ChargerIdentity, facts: LinkFacts) -> None:
+        remote = facts.remote
+        # For the charger's connection block (GET /api/v1/chargers/{id}/connection).
+        charger.connection.remote_address, charger.connection.tls = remote, facts.tls
         session = OcppSession(self._schemas, self._handled)
         connection = ChargerConnection(ws, charger, session, self._messages, self._timings)
         previous = self._live.attach(connection)

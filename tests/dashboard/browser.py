@@ -7,6 +7,7 @@ page), bounded by the caller's ``trio.fail_after`` and by :data:`WAIT_S`.
 from __future__ import annotations
 
 import base64
+import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
@@ -30,8 +31,10 @@ INSTALL = (
     "the dashboard's browser tests need Debian's chromium and chromium-driver: "
     "apt-get install -y chromium chromium-driver (CI's .ci/run installs them)"
 )
-#: Where the tests leave the screenshots the README and docs/dashboard.md show.
+#: Where the tests leave the screenshots the README and docs/dashboard.md show, when asked to
+#: (``CAPACITOR_SCREENSHOTS=1``): otherwise every run would dirty the working tree.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_VARIABLE = "CAPACITOR_SCREENSHOTS"
 #: Phone and laptop viewports (CSS pixels).
 WIDTHS = {"phone": (390, 844), "laptop": (1280, 860)}
 #: Bound of one wait for the page (a condition, polled); the test's fail_after bounds it all.
@@ -51,10 +54,18 @@ def chromium_paths() -> tuple[str, str]:
     return browser, driver
 
 
+def screenshot_dir(tmp_path: Path) -> Path:
+    """docs/screenshots when ``CAPACITOR_SCREENSHOTS=1``, else a directory of this test's own."""
+    if os.environ.get(SCREENSHOTS_VARIABLE) == "1":
+        return SCREENSHOTS
+    return tmp_path / "screenshots"
+
+
 class Browser:
-    def __init__(self, driver: webdriver.Chrome, base_url: str) -> None:
+    def __init__(self, driver: webdriver.Chrome, base_url: str, shots: Path) -> None:
         self.driver = driver
         self.base_url = base_url
+        self.shots = shots
 
     async def run(self, fn: Callable[[], T]) -> T:
         return await trio.to_thread.run_sync(fn)
@@ -127,12 +138,12 @@ class Browser:
         await self.text_of("#live", "live")
 
     async def screenshot(self, name: str, ready: Callable[[], Any] | None = None) -> None:
-        """``docs/screenshots/NAME-phone.png`` and ``NAME-laptop.png`` of the current page."""
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        """``NAME-phone.png`` and ``NAME-laptop.png`` of the current page, in :attr:`shots`."""
+        self.shots.mkdir(parents=True, exist_ok=True)
         for width_name, (width, height) in WIDTHS.items():
             await self.run(partial(self.driver.set_window_size, width, height))
             await self.wait(partial(_fits, width))
-            path = SCREENSHOTS / f"{name}-{width_name}.png"
+            path = self.shots / f"{name}-{width_name}.png"
             await self.run(partial(self._save, path, width))
         await self.run(lambda: self.driver.set_window_size(*WIDTHS["laptop"]))
 
@@ -169,7 +180,7 @@ IGNORED = (StaleElementReferenceException,)
 
 
 @asynccontextmanager
-async def chromium(base_url: str) -> AsyncIterator[Browser]:
+async def chromium(base_url: str, shots: Path) -> AsyncIterator[Browser]:
     browser_path, driver_path = chromium_paths()
     profile = tempfile.TemporaryDirectory(prefix="capacitor-chromium-")
     options = webdriver.ChromeOptions()
@@ -193,7 +204,7 @@ async def chromium(base_url: str) -> AsyncIterator[Browser]:
     )
     try:
         driver.set_script_timeout(WAIT_S)
-        yield Browser(driver, base_url)
+        yield Browser(driver, base_url, shots)
     finally:
         with trio.CancelScope(shield=True):
             await trio.to_thread.run_sync(driver.quit)

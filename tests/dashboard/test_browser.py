@@ -2,12 +2,14 @@
 connector turn from Available to Charging live when a third-party charger (the ``ocpp``
 package's ChargePoint, in its own process) says so, stop the session from the page, see a
 refused charger and register it, a viewer without operator buttons whose forged POST is refused,
-a change without the CSRF token refused, logout. It leaves the README's screenshots of each view
-at phone and laptop widths in docs/screenshots/.
+a change without the CSRF token refused, logout. With ``CAPACITOR_SCREENSHOTS=1`` it leaves the
+README's screenshots of each view at phone and laptop widths in docs/screenshots/ (otherwise in
+the test's tmp_path, so a test run leaves the working tree clean).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ import trio
 from selenium.webdriver.common.by import By
 
 from tests.conftest import Appliance
-from tests.dashboard.browser import Browser, chromium
+from tests.dashboard.browser import Browser, chromium, screenshot_dir
 from tests.ocpp.test_interop import BOOT, status
 from tests.support.charger_process import ChargerProcess
 from tests.support.dashboard import create_user
@@ -64,7 +66,7 @@ def meter(transaction_id: int, minute: int, wh: int, watts: int) -> dict[str, An
 
 
 async def test_an_operator_sees_a_charger_live_stops_its_session_and_registers_another(
-    appliance: Appliance,
+    appliance: Appliance, tmp_path: Path
 ) -> None:
     with trio.fail_after(TIMEOUT_S):
         await trio.to_thread.run_sync(create_user, appliance.database, "ada", "admin")
@@ -77,7 +79,7 @@ async def test_an_operator_sees_a_charger_live_stops_its_session_and_registers_a
             assert (await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-2"})).is_success
         async with (
             ChargerProcess.start(charger_url(appliance, "CP-1")) as charger,
-            chromium(appliance.endpoints.http_url) as browser,
+            chromium(appliance.endpoints.http_url, screenshot_dir(tmp_path)) as browser,
         ):
             await charger.wait_connected()
             await charger.call("BootNotification", BOOT)
@@ -179,14 +181,14 @@ async def test_an_operator_sees_a_charger_live_stops_its_session_and_registers_a
 
 
 async def test_a_viewer_sees_no_operator_buttons_and_forged_changes_are_refused(
-    appliance: Appliance,
+    appliance: Appliance, tmp_path: Path
 ) -> None:
     with trio.fail_after(TIMEOUT_S):
         for name, role in (("vic", "viewer"), ("otto", "operator")):
             await trio.to_thread.run_sync(create_user, appliance.database, name, role)
         async with appliance.client() as api:
             assert (await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})).is_success
-        async with chromium(appliance.endpoints.http_url) as browser:
+        async with chromium(appliance.endpoints.http_url, screenshot_dir(tmp_path)) as browser:
             await browser.log_in("vic")
             await browser.open("/dashboard/chargers/CP-1")
             await browser.text_of("#identity", "Registered")

@@ -11,11 +11,24 @@
     return pairs.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v === null || v === undefined ? "—" : v)]);
   }
 
+  // OCPP Security Whitepaper profiles: how the charger logs in and whether the link is TLS.
+  const PROFILES = ["0 (no authentication)", "1 (password, ws://)", "2 (password, TLS)",
+    "3 (client certificate, TLS)"];
+
+  function securityProfile(link) {
+    const text = PROFILES[link.securityProfile] || String(link.securityProfile);
+    if (link.tls === null) return text;
+    return text + (link.tls ? " · this session over TLS" : " · this session unencrypted");
+  }
+
   async function load() {
-    const c = await api("GET", path);
+    const [c, link] = await Promise.all([api("GET", path), api("GET", path + "/connection")]);
     document.getElementById("title").textContent = c.name ? `${c.name} (${c.chargeBoxId})` : c.chargeBoxId;
     document.getElementById("identity").replaceChildren(...facts([
-      ["Connection", c.isOnline ? "online" : "offline"],
+      ["Connection", link.online ? "online" : "offline"],
+      ["Connected since", link.online ? time(link.connectedAt) : null],
+      ["Remote address", link.remoteAddress],
+      ["Security profile", securityProfile(link)],
       ["Last heartbeat", time(c.lastHeartbeat)],
       ["Last boot", time(c.lastBoot)],
       ["Vendor / model", [c.vendor, c.model].filter(Boolean).join(" / ") || null],

@@ -62,5 +62,39 @@ const Charts = (() => {
     return root;
   }
 
-  return { bars, line };
+  // series: [{name, cls, points: [{t: Date, value}]}] on one time axis, with a legend that
+  // names each line in text (its dash pattern tells them apart without colour, too).
+  function lines(series, unit, label) {
+    const all = series.flatMap((s) => s.points);
+    const max = Math.max(1e-9, ...all.map((p) => p.value)) * 1.1;
+    const root = frame(label, max, unit);
+    if (all.length === 0) return root;
+    const times = all.map((p) => p.t.getTime());
+    const t0 = Math.min(...times), t1 = Math.max(Math.max(...times), t0 + 1);
+    const inner = W - PAD.l - PAD.r, height = H - PAD.t - PAD.b;
+    const legend = [];
+    for (const s of series) {
+      if (s.points.length === 0) continue;
+      const xy = s.points.map((p) => [
+        (PAD.l + ((p.t.getTime() - t0) / (t1 - t0)) * inner).toFixed(1),
+        (PAD.t + height - (p.value / max) * height).toFixed(1),
+      ]);
+      const path = svg("polyline", { class: "line " + s.cls, "data-series": s.name,
+        points: xy.map((p) => p.join(",")).join(" ") });
+      path.append(svg("title", {}, s.name));
+      root.append(path);
+      legend.push(s);
+    }
+    let x = PAD.l;
+    for (const s of legend) {
+      root.append(svg("line", { class: "line " + s.cls, x1: x, x2: x + 18, y1: H - 24, y2: H - 24 }));
+      root.append(svg("text", { x: x + 22, y: H - 20 }, s.name));
+      x += 30 + s.name.length * 6.5;
+    }
+    root.append(svg("text", { x: PAD.l, y: H - 4 }, new Date(t0).toLocaleTimeString()));
+    root.append(svg("text", { x: W - PAD.r - 70, y: H - 4 }, new Date(t1).toLocaleTimeString()));
+    return root;
+  }
+
+  return { bars, line, lines };
 })();

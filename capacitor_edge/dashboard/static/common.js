@@ -107,7 +107,8 @@ const CE = (() => {
   ];
   // onOpen runs each time the stream (re)opens: load the page's data then, so nothing that
   // happens between the load and the stream is missed.
-  function live(handler, query, onOpen) {
+  // extraTypes: event types beyond TYPES that the page listens to (e.g. the site's).
+  function live(handler, query, onOpen, extraTypes) {
     const badge = document.getElementById("live");
     const source = new EventSource("/api/v1/events/stream" + (query || ""));
     source.onopen = () => {
@@ -116,7 +117,7 @@ const CE = (() => {
       if (onOpen) onOpen();
     };
     source.onerror = () => { badge.textContent = "reconnecting…"; badge.classList.remove("on"); };
-    for (const type of TYPES) {
+    for (const type of TYPES.concat(extraTypes || [])) {
       source.addEventListener(type, (message) => handler(type, JSON.parse(message.data)));
     }
     return source;

@@ -1,4 +1,5 @@
-// Installer: refused connection attempts with one-click registration, certificate expiry.
+// Installer: refused connection attempts with one-click registration, certificate expiry, and
+// the self-test run against the box with its last result.
 "use strict";
 
 (() => {
@@ -34,6 +35,36 @@
         el("td", {}, (c.expiresSoon ? "⚠ " : "") + c.daysLeft)))) :
       el("p", {}, "No TLS configured: chargers connect with ws:// (security profiles 0 and 1)."));
   }
+
+  function showSelfTest(state) {
+    const out = document.getElementById("selftest-outcome");
+    const button = document.getElementById("run-selftest");
+    if (button) button.disabled = state.running;
+    const r = state.result;
+    if (state.running) out.textContent = "The self-test is running…";
+    else if (!r) out.textContent = "Not run since the box started.";
+    else out.textContent = `${r.passed ? "✓ PASSED" : "✗ FAILED"} · ${time(r.finishedAt)}`;
+    out.classList.toggle("bad", !!r && !r.passed && !state.running);
+    document.getElementById("selftest").replaceChildren(r ? table(["Step", "Result", "Detail"],
+      r.steps.map((s) => el("tr", { "data-step-result": s.result },
+        el("td", {}, s.name),
+        el("td", {}, (s.result === "PASS" ? "✓ " : s.result === "FAIL" ? "✗ " : "– ") + s.result),
+        el("td", {}, s.detail || "—")))) : "");
+  }
+
+  async function runSelfTest() {
+    showSelfTest({ running: true, result: null });
+    try {
+      showSelfTest(await api("POST", "/selftest"));
+    } catch (e) {
+      showSelfTest(await api("GET", "/selftest").catch(() => ({ running: false, result: null })));
+      document.getElementById("selftest-outcome").textContent = "Self-test: " + e.message;
+    }
+  }
+
+  const selfTestButton = document.getElementById("run-selftest");
+  if (selfTestButton) selfTestButton.addEventListener("click", () => runSelfTest());
+  api("GET", "/selftest").then(showSelfTest).catch((e) => CE.report(e.message, true));
 
   const reload = debounce(() => load().catch((e) => CE.report(e.message, true)), 300);
   // A refused attempt writes no event; a registration does. Re-read the list now and then too.
