@@ -34,6 +34,7 @@ from capacitor_edge.domain.errors import (
 )
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.smart_charging import SmartCharging
+from capacitor_edge.protocol.session import ErrorReceived
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.upstream import OutboxDepth, UpstreamStore
 from capacitor_edge.storage.upstream_outbox import RIDER, Rider
@@ -210,6 +211,19 @@ class Mirror:
     def failed(self, charger_seq: int, error: str) -> None:
         state = self.state(charger_seq)
         state.last_error, state.last_error_at = error, self._clock.now()
+
+    async def refused(
+        self, charger_seq: int, seq: int, action: str, unique_id: str, error: ErrorReceived
+    ) -> None:
+        """The upstream refused a forwarded message (CALLERROR): dropped from the outbox, with
+        an ``upstream.message_refused`` event, a counter and ``lastError``."""
+        text = f"{error.error_code}: {error.description}" if error.description else error.error_code
+        self.failed(charger_seq, f"upstream answered {action} ({unique_id}) with {text}")
+        metrics.UPSTREAM_REFUSED.labels(action).inc()
+        with suppress(StorageFailure):  # a full disk is logged by storage; it is sent again
+            await self.store.refused(
+                charger_seq, seq, action, unique_id, text, iso_z(self._clock.now())
+            )
 
     async def set_gauges(self) -> None:
         metrics.UPSTREAM_CONNECTED.set(sum(s.connected for s in self.states.values()))
