@@ -30,6 +30,7 @@ from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.upstream import Mirror
+from capacitor_edge.domain.upstream_site import SiteCapping
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.meters.registers import METER_MODELS
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
@@ -131,6 +132,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             smart_charging,
             clock,
             settings.upstream_refused(),
+            SiteCapping(load_control, settings.nominal_voltage_v),
         )
     return Services(
         mirror=mirror,

@@ -34,6 +34,7 @@ from capacitor_edge.domain.errors import (
 )
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.smart_charging import SmartCharging
+from capacitor_edge.domain.upstream_site import SiteCapping
 from capacitor_edge.protocol.session import ErrorReceived
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.upstream import OutboxDepth, UpstreamStore
@@ -94,7 +95,9 @@ class Mirror:
         smart_charging: SmartCharging,
         clock: Clock,
         refused: frozenset[str] = frozenset(),
+        site: SiteCapping | None = None,
     ) -> None:
+        self._site = site
         self.store = store
         self._chargers = chargers
         self._commands = commands
@@ -314,10 +317,26 @@ class Mirror:
         profile = dict(payload["csChargingProfiles"])
         if "transactionId" in profile:
             profile["transactionId"] = await self._local_id(charger, profile["transactionId"])
+        if self._site is not None and self._site.set_profile(
+            charger.charge_box_id, payload["connectorId"], profile
+        ):
+            return {"status": "Accepted"}  # a cap the site's allocation is kept under
         answer = await self._smart_charging.set_profile(
             principal, charger.charge_box_id, payload["connectorId"], profile
         )
         return {"status": status_name(answer.status)}
+
+    async def _clear_profile(
+        self, principal: Principal, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        status = (
+            None if self._site is None else self._site.clear_profile(charger.charge_box_id, payload)
+        )
+        if status is not None:
+            return {"status": status}
+        return await self._commands.relay(
+            principal, charger.charge_box_id, "ClearChargingProfile", payload
+        )
 
     _typed: dict[
         str,
@@ -326,4 +345,5 @@ class Mirror:
         "RemoteStopTransaction": _remote_stop,
         "RemoteStartTransaction": _remote_start,
         "SetChargingProfile": _set_profile,
+        "ClearChargingProfile": _clear_profile,
     }
