@@ -49,7 +49,7 @@ from capacitor_edge.storage.site import SiteStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.uplink import UplinkStore
-from capacitor_edge.storage.upstream import UpstreamStore
+from capacitor_edge.storage.upstream import UpstreamCapStore, UpstreamStore
 from capacitor_edge.storage.users import UserStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
@@ -132,7 +132,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             smart_charging,
             clock,
             settings.upstream_refused(),
-            SiteCapping(load_control, settings.nominal_voltage_v),
+            SiteCapping(load_control, UpstreamCapStore(db), settings.nominal_voltage_v),
         )
     return Services(
         mirror=mirror,

@@ -150,6 +150,11 @@ class Mirror:
             self.state(charger.charger_seq).wake.set()  # its link ends once it has told all
             self._changed()
 
+    async def load(self) -> None:
+        """What the last run kept: the upstream's caps on the site's chargers."""
+        if self._site is not None:
+            await self._site.load()
+
     def link_ended(self) -> None:
         self._changed()
 
@@ -317,7 +322,7 @@ class Mirror:
         profile = dict(payload["csChargingProfiles"])
         if "transactionId" in profile:
             profile["transactionId"] = await self._local_id(charger, profile["transactionId"])
-        if self._site is not None and self._site.set_profile(
+        if self._site is not None and await self._site.set_profile(
             charger.charge_box_id, payload["connectorId"], profile
         ):
             return {"status": "Accepted"}  # a cap the site's allocation is kept under
@@ -330,7 +335,9 @@ class Mirror:
         self, principal: Principal, charger: ChargerIdentity, payload: dict[str, Any]
     ) -> dict[str, Any]:
         status = (
-            None if self._site is None else self._site.clear_profile(charger.charge_box_id, payload)
+            None
+            if self._site is None
+            else await self._site.clear_profile(charger.charge_box_id, payload)
         )
         if status is not None:
             return {"status": status}

@@ -18,7 +18,7 @@ later (documented in docs/local-controller.md).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 #: The purpose that caps a whole charger (the sum of its connectors, OCPP 1.6 §3.13.1).
@@ -68,6 +68,15 @@ class UpstreamCaps:
             if profile_id == cap.profile_id or same_slot:
                 del caps[profile_id]
         caps[cap.profile_id] = cap
+
+    def of(self, charge_box_id: str) -> dict[int, dict[str, Any]]:
+        """The charger's caps by profile id, as stored."""
+        return {pid: asdict(cap) for pid, cap in self._caps.get(charge_box_id, {}).items()}
+
+    def restore(self, stored: dict[str, list[dict[str, Any]]]) -> None:
+        for charge_box_id, caps in stored.items():
+            for cap in caps:
+                self.set(charge_box_id, UpstreamCap(**cap))
 
     def clear(self, charge_box_id: str, criteria: dict[str, Any]) -> bool:
         """Remove the caps ClearChargingProfile's criteria match; whether any did."""

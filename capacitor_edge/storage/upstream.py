@@ -225,3 +225,33 @@ class UpstreamStore:
         self, charger_seq: int, type_: str, data: dict[str, Any], at: str
     ) -> None:
         await self._db.write(lambda c: append_charger_event(c, charger_seq, type_, at, data))
+
+
+class UpstreamCapStore:
+    """The upstream's caps per charger (each a JSON object the domain reads back)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def replace(self, charge_box_id: str, caps: dict[int, dict[str, Any]]) -> None:
+        """The charger's caps are now ``caps`` (by profile id): one transaction."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM upstream_caps WHERE charge_box_id = ?", (charge_box_id,))
+            conn.executemany(
+                "INSERT INTO upstream_caps (charge_box_id, profile_id, cap) VALUES (?, ?, ?)",
+                [(charge_box_id, pid, json.dumps(cap)) for pid, cap in caps.items()],
+            )
+
+        await self._db.write(write)
+
+    async def all(self) -> dict[str, list[dict[str, Any]]]:
+        def read(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+            caps: dict[str, list[dict[str, Any]]] = {}
+            for charge_box_id, cap in conn.execute(
+                "SELECT charge_box_id, cap FROM upstream_caps ORDER BY charge_box_id, profile_id"
+            ):
+                caps.setdefault(charge_box_id, []).append(json.loads(cap))
+            return caps
+
+        return await self._db.read(read)

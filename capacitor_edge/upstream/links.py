@@ -103,6 +103,7 @@ class UpstreamLinks:
         charger that leaves keeps its link until its outbox is empty (its last messages, such
         as a StopTransaction, still go up), and at start-up so does every charger the last run
         left a backlog for."""
+        await self._mirror.load()
         async with trio.open_nursery() as nursery:
             task_status.started()
             for charger in await self._mirror.backlogged():

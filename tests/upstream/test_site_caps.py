@@ -109,3 +109,52 @@ async def test_the_lower_of_upstream_profile_and_site_allocation_reaches_the_cha
                     assert not [
                         e for e in charger.all_events if e.get("action") == "ClearChargingProfile"
                     ]
+
+
+async def _start_session(charger: ChargerProcess) -> None:
+    await charger.respond({"SetChargingProfile": {"status": "Accepted"}})
+    await charger.wait_connected()
+    await charger.call("BootNotification", BOOT)
+    await charger.call(
+        "StartTransaction",
+        {
+            "connectorId": 1,
+            "idTag": "TAG-1",
+            "meterStart": 0,
+            "timestamp": "2026-11-29T10:00:00.000Z",
+        },
+    )
+
+
+async def test_the_upstreams_cap_survives_a_restart_of_the_box(tmp_path: Path) -> None:
+    """The upstream was told Accepted and will not send its profile again: after a restart the
+    site still allocates under it."""
+    record = tmp_path / "upstream.jsonl"
+    with trio.fail_after(120):
+        async with UpstreamProcess.start(record) as upstream:
+            env = {**os.environ, "CAPACITOR_EDGE_UPSTREAM_URL": upstream.url}
+            async with (
+                ServerProcess.start(tmp_path / "data", env=env) as server,
+                httpx.AsyncClient(
+                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
+                ) as api,
+            ):
+                await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
+                assert (await api.put("/api/v1/site", json=SITE)).status_code == 200
+                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+                    await charger.respond({"SetChargingProfile": {"status": "Accepted"}})
+                    await charger.wait_connected()
+                    await charger.call("BootNotification", BOOT)
+                    await upstream.wait_until(lambda got: bool(got))  # the link is up
+                    answer = await upstream.call(
+                        "CP-1",
+                        "SetChargingProfile",
+                        {"connectorId": 0, "csChargingProfiles": UPSTREAM_PROFILE},
+                    )
+                    assert answer["payload"] == {"status": "Accepted"}
+                assert await server.terminate() == 0
+            async with ServerProcess.start(tmp_path / "data", env=env) as server:
+                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+                    await _start_session(charger)
+                    allocated = await charger.next_event("csms_call", predicate=_is_profile)
+                    assert _limit(allocated) == 10
