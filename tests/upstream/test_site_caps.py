@@ -154,7 +154,11 @@ async def test_the_upstreams_cap_survives_a_restart_of_the_box(tmp_path: Path) -
                     assert answer["payload"] == {"status": "Accepted"}
                 assert await server.terminate() == 0
             async with ServerProcess.start(tmp_path / "data", env=env) as server:
-                async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
-                    await _start_session(charger)
-                    allocated = await charger.next_event("csms_call", predicate=_is_profile)
-                    assert _limit(allocated) == 10
+                await _restarted_session_is_capped(server)
+
+
+async def _restarted_session_is_capped(server: ServerProcess) -> None:
+    async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
+        await _start_session(charger)
+        allocated = await charger.next_event("csms_call", predicate=_is_profile)
+        assert _limit(allocated) == 10
