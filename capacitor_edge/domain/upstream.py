@@ -228,7 +228,7 @@ class Mirror:
         text = f"{error.error_code}: {error.description}" if error.description else error.error_code
         self.failed(charger_seq, f"upstream answered {action} ({unique_id}) with {text}")
         metrics.UPSTREAM_REFUSED.labels(action).inc()
-        with suppress(StorageFailure):  # a full disk is logged by storage; it is sent again
+        with suppress(StorageFailure):  # a full disk is logged by storage (and lastError says it)
             await self.store.refused(
                 charger_seq, seq, action, unique_id, text, iso_z(self._clock.now())
             )
