@@ -231,3 +231,10 @@ UPSTREAM_OLDEST_AGE = Gauge(
     "Age of the oldest message in the upstream outbox (0 when it is empty).",
     registry=REGISTRY,
 )
+UPSTREAM_REFUSED = Counter(
+    "capacitor_edge_upstream_refused_messages",
+    "Forwarded charger messages the upstream answered with a CALLERROR, dropped from the "
+    "outbox (each also an upstream.message_refused event), by action.",
+    ("action",),
+    registry=REGISTRY,
+)

@@ -32,6 +32,7 @@ from capacitor_edge.domain.traffic import Traffic
 from capacitor_edge.domain.transactions import Transactions
 from capacitor_edge.domain.uplink import Uplink
 from capacitor_edge.domain.upstream import Mirror
+from capacitor_edge.domain.upstream_site import SiteCapping
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.meters.registers import METER_MODELS
 from capacitor_edge.protocol import ALL_ACTIONS, SchemaRegistry
@@ -50,7 +51,7 @@ from capacitor_edge.storage.site import SiteStore
 from capacitor_edge.storage.traffic import TrafficStore
 from capacitor_edge.storage.transactions import TransactionStore
 from capacitor_edge.storage.uplink import UplinkStore
-from capacitor_edge.storage.upstream import UpstreamStore
+from capacitor_edge.storage.upstream import UpstreamCapStore, UpstreamStore
 from capacitor_edge.storage.users import UserStore
 from capacitor_edge.storage.webhooks import WebhookStore
 
@@ -133,6 +134,7 @@ def build_services(db: Database, settings: Settings, clock: Clock) -> Services:
             smart_charging,
             clock,
             settings.upstream_refused(),
+            SiteCapping(load_control, UpstreamCapStore(db), settings.nominal_voltage_v),
         )
     return Services(
         mirror=mirror,

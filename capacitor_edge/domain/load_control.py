@@ -256,8 +256,9 @@ class LoadControl:
         self.allocated_at = iso_z(self.clock.now())
         self.rebalances += 1
         # Only the site's chargers: a session on one taken out of the site is left alone.
+        # The upstream's cap (issue 20) also under a minimum the allocation keeps.
         targets = {
-            key: self.allocation.amperes[key]
+            key: min(self.allocation.amperes[key], state.upstream_cap_a(key))
             for key in state.sessions
             if key in self.allocation.amperes
         }

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from capacitor_edge.domain.load_allocation import CircuitLimits, Demand
 from capacitor_edge.domain.load_solar import SolarSurplus
 from capacitor_edge.domain.site import Site, SiteCharger
+from capacitor_edge.domain.upstream_caps import UpstreamCaps
 
 Key = tuple[str, int]  # (chargeBoxId, connectorId)
 
@@ -83,11 +84,20 @@ class LoadState:
     watched_since: float | None = None
     #: When the last rebalance counted charged time (trio time).
     ticked_at: float | None = None
+    #: Issue 20: the upstream central system's profiles, as caps on its sessions.
+    upstream_caps: UpstreamCaps = field(default_factory=UpstreamCaps)
 
     # -- inputs ------------------------------------------------------------------------
 
     def managed(self, charge_box_id: str) -> SiteCharger | None:
         return None if self.site is None else self.site.charger(charge_box_id)
+
+    def upstream_cap_a(self, key: Key) -> float:
+        """The upstream's cap on the session on ``key`` (inf: none)."""
+        session = self.sessions.get(key)
+        on_charger = sum(other[0] == key[0] for other in self.sessions)
+        transaction_id = None if session is None else session.transaction_id
+        return self.upstream_caps.cap_a(key, transaction_id, on_charger)
 
     def metered(
         self, key: Key, per_phase_a: tuple[float, float, float], now: float, tuning: Tuning
@@ -210,6 +220,7 @@ class LoadState:
                 cap = charger.min_current_a
             elif session.reduced_cap_a is not None:
                 cap = session.reduced_cap_a
+            cap = min(cap, self.upstream_cap_a(key))
             demands.append(
                 Demand(
                     key=key,

@@ -34,6 +34,8 @@ from capacitor_edge.domain.errors import (
 )
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.smart_charging import SmartCharging
+from capacitor_edge.domain.upstream_site import SiteCapping
+from capacitor_edge.protocol.session import ErrorReceived
 from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.upstream import OutboxDepth, UpstreamStore
 from capacitor_edge.storage.upstream_outbox import RIDER, Rider
@@ -93,7 +95,9 @@ class Mirror:
         smart_charging: SmartCharging,
         clock: Clock,
         refused: frozenset[str] = frozenset(),
+        site: SiteCapping | None = None,
     ) -> None:
+        self._site = site
         self.store = store
         self._chargers = chargers
         self._commands = commands
@@ -145,6 +149,11 @@ class Mirror:
             del self.online[charger.charger_seq]
             self.state(charger.charger_seq).wake.set()  # its link ends once it has told all
             self._changed()
+
+    async def load(self) -> None:
+        """What the last run kept: the upstream's caps on the site's chargers."""
+        if self._site is not None:
+            await self._site.load()
 
     def link_ended(self) -> None:
         self._changed()
@@ -210,6 +219,19 @@ class Mirror:
     def failed(self, charger_seq: int, error: str) -> None:
         state = self.state(charger_seq)
         state.last_error, state.last_error_at = error, self._clock.now()
+
+    async def refused(
+        self, charger_seq: int, seq: int, action: str, unique_id: str, error: ErrorReceived
+    ) -> None:
+        """The upstream refused a forwarded message (CALLERROR): dropped from the outbox, with
+        an ``upstream.message_refused`` event, a counter and ``lastError``."""
+        text = f"{error.error_code}: {error.description}" if error.description else error.error_code
+        self.failed(charger_seq, f"upstream answered {action} ({unique_id}) with {text}")
+        metrics.UPSTREAM_REFUSED.labels(action).inc()
+        with suppress(StorageFailure):  # a full disk is logged by storage (and lastError says it)
+            await self.store.refused(
+                charger_seq, seq, action, unique_id, text, iso_z(self._clock.now())
+            )
 
     async def set_gauges(self) -> None:
         metrics.UPSTREAM_CONNECTED.set(sum(s.connected for s in self.states.values()))
@@ -300,10 +322,28 @@ class Mirror:
         profile = dict(payload["csChargingProfiles"])
         if "transactionId" in profile:
             profile["transactionId"] = await self._local_id(charger, profile["transactionId"])
+        if self._site is not None and await self._site.set_profile(
+            charger.charge_box_id, payload["connectorId"], profile
+        ):
+            return {"status": "Accepted"}  # a cap the site's allocation is kept under
         answer = await self._smart_charging.set_profile(
             principal, charger.charge_box_id, payload["connectorId"], profile
         )
         return {"status": status_name(answer.status)}
+
+    async def _clear_profile(
+        self, principal: Principal, charger: ChargerIdentity, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        status = (
+            None
+            if self._site is None
+            else await self._site.clear_profile(charger.charge_box_id, payload)
+        )
+        if status is not None:
+            return {"status": status}
+        return await self._commands.relay(
+            principal, charger.charge_box_id, "ClearChargingProfile", payload
+        )
 
     _typed: dict[
         str,
@@ -312,4 +352,5 @@ class Mirror:
         "RemoteStopTransaction": _remote_stop,
         "RemoteStartTransaction": _remote_start,
         "SetChargingProfile": _set_profile,
+        "ClearChargingProfile": _clear_profile,
     }

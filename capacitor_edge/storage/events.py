@@ -46,6 +46,7 @@ EVENT_TYPES = (
     "upstream.connected",
     "upstream.disconnected",
     "upstream.id_tag_rejected",
+    "upstream.message_refused",
 )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from capacitor_edge.storage.authorization_schema import AUTHORIZATION_MIGRATION
 from capacitor_edge.storage.site_schema import SITE_MIGRATION
 from capacitor_edge.storage.uplink_cursors import UPLINK_MIGRATION
-from capacitor_edge.storage.upstream_outbox import UPSTREAM_MIGRATION
+from capacitor_edge.storage.upstream_outbox import UPSTREAM_CAPS_MIGRATION, UPSTREAM_MIGRATION
 from capacitor_edge.storage.users import USERS_MIGRATION
 
 MIGRATIONS: list[tuple[str, str]] = [
@@ -375,4 +375,5 @@ MIGRATIONS: list[tuple[str, str]] = [
     UPLINK_MIGRATION,
     SITE_MIGRATION,
     UPSTREAM_MIGRATION,
+    UPSTREAM_CAPS_MIGRATION,
 ]

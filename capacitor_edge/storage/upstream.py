@@ -36,6 +36,39 @@ class OutboxDepth:
     oldest_received_at: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The upstream's idTag status in its answer to a forwarded Start/StopTransaction."""
+
+    action: str
+    local_transaction_id: int
+    upstream_transaction_id: int | None
+    status: str
+
+
+def _note_verdict(
+    conn: sqlite3.Connection,
+    charger_seq: int,
+    verdict: Verdict,
+    local_status: str | None,
+    at: str,
+) -> None:
+    # Only a disagreement is news: the box refused the tag too, so nothing was delivered.
+    if verdict.status != "Accepted" and local_status == "Accepted":
+        append_charger_event(
+            conn,
+            charger_seq,
+            "upstream.id_tag_rejected",
+            at,
+            {
+                "action": verdict.action,
+                "transactionId": verdict.local_transaction_id,
+                "upstreamTransactionId": verdict.upstream_transaction_id,
+                "upstreamStatus": verdict.status,
+            },
+        )
+
+
 class UpstreamStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -121,18 +154,39 @@ class UpstreamStore:
                 (charger_seq, local_id, upstream_id, id_tag_status),
             )
             conn.execute("DELETE FROM upstream_outbox WHERE seq = ?", (seq,))
-            if id_tag_status != "Accepted" and local_status == "Accepted":
-                append_charger_event(
-                    conn,
-                    charger_seq,
-                    "upstream.id_tag_rejected",
-                    at,
-                    {
-                        "transactionId": local_id,
-                        "upstreamTransactionId": upstream_id,
-                        "upstreamStatus": id_tag_status,
-                    },
-                )
+            verdict = Verdict("StartTransaction", local_id, upstream_id, id_tag_status)
+            _note_verdict(conn, charger_seq, verdict, local_status, at)
+
+        await self._db.write(write)
+
+    async def stopped(
+        self, charger_seq: int, seq: int, verdict: Verdict, local_status: str | None, at: str
+    ) -> None:
+        """The upstream's idTagInfo in its answer to a StopTransaction: the row delivered, and
+        the same event as for a StartTransaction if it refuses an idTag the box accepted."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM upstream_outbox WHERE seq = ?", (seq,))
+            _note_verdict(conn, charger_seq, verdict, local_status, at)
+
+        await self._db.write(write)
+
+    async def refused(
+        self, charger_seq: int, seq: int, action: str, unique_id: str, error: str, at: str
+    ) -> None:
+        """The upstream answered a forwarded message with a CALLERROR: the row is dropped (sent
+        again it would be refused again and hold up every later message of the charger), in
+        the same transaction as the ``upstream.message_refused`` event that makes it visible."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM upstream_outbox WHERE seq = ?", (seq,))
+            append_charger_event(
+                conn,
+                charger_seq,
+                "upstream.message_refused",
+                at,
+                {"action": action, "uniqueId": unique_id, "error": error},
+            )
 
         await self._db.write(write)
 
@@ -171,3 +225,33 @@ class UpstreamStore:
         self, charger_seq: int, type_: str, data: dict[str, Any], at: str
     ) -> None:
         await self._db.write(lambda c: append_charger_event(c, charger_seq, type_, at, data))
+
+
+class UpstreamCapStore:
+    """The upstream's caps per charger (each a JSON object the domain reads back)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def replace(self, charge_box_id: str, caps: dict[int, dict[str, Any]]) -> None:
+        """The charger's caps are now ``caps`` (by profile id): one transaction."""
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM upstream_caps WHERE charge_box_id = ?", (charge_box_id,))
+            conn.executemany(
+                "INSERT INTO upstream_caps (charge_box_id, profile_id, cap) VALUES (?, ?, ?)",
+                [(charge_box_id, pid, json.dumps(cap)) for pid, cap in caps.items()],
+            )
+
+        await self._db.write(write)
+
+    async def all(self) -> dict[str, list[dict[str, Any]]]:
+        def read(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+            caps: dict[str, list[dict[str, Any]]] = {}
+            for charge_box_id, cap in conn.execute(
+                "SELECT charge_box_id, cap FROM upstream_caps ORDER BY charge_box_id, profile_id"
+            ):
+                caps.setdefault(charge_box_id, []).append(json.loads(cap))
+            return caps
+
+        return await self._db.read(read)

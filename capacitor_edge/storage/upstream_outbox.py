@@ -104,3 +104,19 @@ def with_rider(fn: Callable[[sqlite3.Connection], T]) -> Callable[[sqlite3.Conne
     if rider is None or rider.taken:
         return fn
     return rider.wrap(fn)
+
+
+UPSTREAM_CAPS_MIGRATION = (
+    "upstream charging profiles kept as caps of the site allocation",
+    """
+    -- The upstream's SetChargingProfile on a charger the site drives, as a cap the load
+    -- controller allocates under (domain/upstream_caps.py): kept across restarts, since the
+    -- upstream was told Accepted and will not send it again.
+    CREATE TABLE upstream_caps (
+        charge_box_id TEXT NOT NULL,
+        profile_id INTEGER NOT NULL,
+        cap TEXT NOT NULL,
+        PRIMARY KEY (charge_box_id, profile_id)
+    );
+    """,
+)

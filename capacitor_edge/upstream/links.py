@@ -25,7 +25,7 @@ from capacitor_edge.domain.upstream import Mirror
 from capacitor_edge.protocol import SchemaRegistry
 from capacitor_edge.protocol.session import ErrorReceived
 from capacitor_edge.settings import Settings, SettingsError
-from capacitor_edge.storage.upstream import OutboxMessage
+from capacitor_edge.storage.upstream import OutboxMessage, Verdict
 from capacitor_edge.upstream.connection import Endpoint, UpstreamConnection, UpstreamLost
 
 log = logging.getLogger("capacitor_edge.upstream")
@@ -103,6 +103,7 @@ class UpstreamLinks:
         charger that leaves keeps its link until its outbox is empty (its last messages, such
         as a StopTransaction, still go up), and at start-up so does every charger the last run
         left a backlog for."""
+        await self._mirror.load()
         async with trio.open_nursery() as nursery:
             task_status.started()
             for charger in await self._mirror.backlogged():
@@ -249,10 +250,12 @@ class Forwarder:
             payload = {**payload, "transactionId": self._ids[payload["transactionId"]]}
         # The outbox row's seq as unique id: a message sent again after a crash carries the
         # same id, so the upstream can tell the duplicate.
-        answer = await self._connection.call(action, payload, f"ce-{message.seq}")
+        unique_id = f"ce-{message.seq}"
+        answer = await self._connection.call(action, payload, unique_id)
         if isinstance(answer, ErrorReceived):
-            # Refused, not lost: sending it again would stop the charger's queue for good.
-            self._mirror.failed(self._seq, f"upstream answered {action} with {answer.error_code}")
+            # Refused, not lost: sending it again would stop the charger's queue for good, so
+            # it is dropped - visibly (an event, a counter, lastError).
+            await self._mirror.refused(self._seq, message.seq, action, unique_id, answer)
             return
         if action == "BootNotification" and answer.violation is None:
             self._interval = float(answer.payload.get("interval") or DEFAULT_INTERVAL_S)
@@ -270,6 +273,23 @@ class Forwarder:
                 iso_z(self._mirror.now()),
             )
             self._ids.setdefault(local_id, upstream_id)
+        id_tag_info = answer.payload.get("idTagInfo")
+        if action == "StopTransaction" and answer.violation is None and id_tag_info:
+            local_stop = message.payload.get("transactionId")
+            if isinstance(local_stop, int):
+                verdict = Verdict(
+                    action,
+                    local_stop,
+                    self._ids.get(local_stop),
+                    str(id_tag_info["status"]),
+                )
+                await self._store.stopped(
+                    self._seq,
+                    message.seq,
+                    verdict,
+                    await self._store.local_status(self._seq, local_stop),
+                    iso_z(self._mirror.now()),
+                )
 
 
 def _box_id() -> str:

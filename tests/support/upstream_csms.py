@@ -9,8 +9,9 @@ to ``--record`` (flushed at once, so the record survives a ``kill -9`` of this p
 certificate).
 
 It answers BootNotification Accepted (``--interval``), StartTransaction with its own
-transactionIds counting up from ``--txn-base`` (Invalid for the idTags in ``--reject-tag``), and
-everything else as OCPP 1.6 requires. On stdout it prints ``{"event": "listening", "port": N}``
+transactionIds counting up from ``--txn-base`` (Invalid for the idTags in ``--reject-tag``, in
+StopTransaction's idTagInfo too), a CALLERROR NotSupported to the actions in ``--refuse-action``,
+and everything else as OCPP 1.6 requires. On stdout it prints ``{"event": "listening", "port": N}``
 once ready, then ``{"event": "result", "ref": ..., ...}`` for each command read on stdin:
 ``{"ref": 1, "cp": "CP-1", "action": "Reset", "payload": {"type": "Soft"}}`` sends that CALL
 to the connected charge point ``cp`` and prints its answer (or the error).
@@ -43,7 +44,10 @@ def handles(action: Action) -> Callable[[F], F]:
 
 
 class Upstream:
-    def __init__(self, record: str, interval: int, txn_base: int, reject: set[str]) -> None:
+    def __init__(
+        self, record: str, interval: int, txn_base: int, reject: set[str], refuse: set[str]
+    ) -> None:
+        self.refuse = refuse
         self.record = open(record, "a", encoding="utf-8")  # noqa: SIM115 - for the whole run
         self.interval = interval
         self.next_txn = txn_base
@@ -74,6 +78,10 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
                     "clientCN": self.client_cn,
                 }
             )
+            if message[2] in self.upstream.refuse:
+                # A central system that will not take this action at all (--refuse-action).
+                await self._send(json.dumps([4, message[1], "NotSupported", "refused", {}]))
+                return
         await super().route_message(raw_msg)
 
     @handles(Action.boot_notification)
@@ -104,8 +112,10 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
         )
 
     @handles(Action.stop_transaction)
-    def on_stop(self, **_: Any) -> Any:
-        return call_result.StopTransaction()
+    def on_stop(self, id_tag: str | None = None, **_: Any) -> Any:
+        if id_tag is None:
+            return call_result.StopTransaction()
+        return call_result.StopTransaction(id_tag_info={"status": self._status(id_tag)})
 
     @handles(Action.meter_values)
     def on_meter_values(self, **_: Any) -> Any:
@@ -166,6 +176,7 @@ async def main() -> None:
     parser.add_argument("--interval", type=int, default=300)
     parser.add_argument("--txn-base", type=int, default=1000)
     parser.add_argument("--reject-tag", action="append", default=[])
+    parser.add_argument("--refuse-action", action="append", default=[])
     parser.add_argument("--certfile", help="serve wss:// with this certificate ...")
     parser.add_argument("--keyfile", help="... and this key")
     parser.add_argument("--client-ca", help="require a client certificate signed by this CA")
@@ -177,7 +188,9 @@ async def main() -> None:
         if args.client_ca:
             tls.load_verify_locations(cafile=args.client_ca)
             tls.verify_mode = ssl.CERT_REQUIRED
-    upstream = Upstream(args.record, args.interval, args.txn_base, set(args.reject_tag))
+    upstream = Upstream(
+        args.record, args.interval, args.txn_base, set(args.reject_tag), set(args.refuse_action)
+    )
 
     async def handler(ws: ServerConnection) -> None:
         cp_id = (ws.request.path if ws.request else "/").rstrip("/").rsplit("/", 1)[-1]
