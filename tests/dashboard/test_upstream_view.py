@@ -13,7 +13,7 @@ import pytest
 import trio
 
 from capacitor_edge.app.serve import DATABASE_FILE
-from tests.dashboard.browser import chromium
+from tests.dashboard.browser import chromium, screenshot_dir
 from tests.support.charger_process import ChargerProcess
 from tests.support.dashboard import create_user
 from tests.support.server_process import ServerProcess
@@ -39,7 +39,7 @@ async def test_the_installer_sees_each_chargers_upstream_link(tmp_path: Path) ->
                 await trio.to_thread.run_sync(create_user, data / DATABASE_FILE, "ian", "viewer")
                 async with (
                     ChargerProcess.start(server.charger_url("CP-1")) as charger,
-                    chromium(server.http_url) as browser,
+                    chromium(server.http_url, screenshot_dir(tmp_path)) as browser,
                 ):
                     await charger.wait_connected()
                     await charger.call(
