@@ -19,6 +19,10 @@ COMMAND_KINDS = (
     "remote_stop",
     "set_charging_profile",
     "clear_charging_profile",
+    "reserve_now",
+    "cancel_reservation",
+    "send_local_list",
+    "get_local_list_version",
 )
 
 
