@@ -32,6 +32,10 @@ RETRY_S = 5.0
 #: do, so the chargers' round trips come first; under a load that never lets up a turn still
 #: comes every 0.1 s, and then one read fetches all the events that came meanwhile.
 Turn = Callable[[], Awaitable[None]]
+#: Woken by a commit, the publisher lets this long pass before it reads. Measured: taking the
+#: turn alone (no linger) made batches of one or two events, as the loop is idle between any
+#: two round trips, and cost ~17 % more server CPU per round trip than before.
+LINGER_S = 0.05
 #: After a read found nothing although the head is beyond it, the next read this much later.
 EMPTY_READ_S = 0.02
 #: The durable cursor is written at most this often: a write per PUBACK would double the
@@ -110,6 +114,9 @@ class Publisher:
             if self._uplink.head <= self._published:
                 # Nothing new (the head is in memory: no read to find that out).
                 await self._uplink.wait_beyond(self._published)
+                # Woken by one commit, let more come: under load one read (a thread hand-off)
+                # and one wake of paho's thread then carry many events, not one each.
+                await trio.sleep(LINGER_S)
             await self._turn()
             events = await self._uplink.read_after(self._published, room, self._topics.site)
             if not events:
