@@ -2,6 +2,7 @@
 the uplink on the durable StatusNotification path.
 
     python bench/mqtt_bench.py [--chargers 100] [--duration 10] [--repeats 2] [--no-write]
+    python bench/mqtt_bench.py --ab BEFORE_DIR AFTER_DIR   # two `git archive` copies
 
 Runs bench/ocpp_load.py's ``status`` scenario (closed-loop durable StatusNotification round
 trips, each one a ``connector.status_changed`` event) against the real ``capacitor-edge serve``
@@ -15,7 +16,13 @@ pinned to CPU 0, alternating:
   backlog is then published as fast as the box can, measured from the broker's start until the
   durable cursor reaches the newest event (events per second, and per server CPU-second).
 
-Figures are per server CPU-second as well as wall clock (the machine is shared).
+Figures are per server CPU-second as well as wall clock (the machine is shared). The uplink's
+publishing may lag the load (it takes its turns when the chargers leave the box idle), so its
+runs also wait, after the load, until the durable cursor reaches the journal's head and count
+that CPU too ("caught up" figures): work put off is still paid for.
+
+``--ab BEFORE AFTER`` runs the server from two copies of the package (PYTHONPATH), alternating
+bare and uplink rounds of each, for an A/B of two commits; nothing is written.
 """
 
 from __future__ import annotations
@@ -109,6 +116,17 @@ def cursor(data_dir: Path) -> int:
     return ocpp_bench.count_rows(data_dir, "SELECT COALESCE(MAX(cursor), 0) FROM uplink_cursors")
 
 
+def catch_up(data_dir: Path, pid: int, cpu0: float) -> dict[str, Any]:
+    """Wait until the durable cursor reaches the journal's head (after the load): how far
+    behind it was, and the server's CPU from ``cpu0`` until then."""
+    head = ocpp_bench.count_rows(data_dir, "SELECT COALESCE(MAX(seq), 0) FROM events")
+    lag = head - cursor(data_dir)
+    t0 = time.monotonic()
+    while cursor(data_dir) < head and time.monotonic() - t0 < 120:
+        time.sleep(0.05)
+    return {"lag_at_end": lag, "cpu_caught_up": common.cpu_seconds(pid) - cpu0}
+
+
 def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> dict[str, Any]:
     ids = common.charger_ids(args.chargers)
     broker = Broker(workdir) if name == "uplink" else None
@@ -130,8 +148,15 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
                 clients.expect("ready", timeout_s=300)
                 cpu0 = common.cpu_seconds(server.pid)
                 clients.say("go")
+                spy = None
+                if args.profile is not None and name == "uplink":
+                    out = args.profile / f"mqtt-{name}-{time.time():.0f}.txt"
+                    spy = ocpp_bench.start_profiler(server.pid, out, args.duration)
                 done = clients.expect("done", timeout_s=args.duration + 120)
                 cpu = common.cpu_seconds(server.pid) - cpu0
+                if spy is not None:
+                    spy.wait(timeout=60)
+                    print(f"  profile (py-spy, collapsed stacks): {out}")
             finally:
                 clients.finish()
             result |= {
@@ -140,6 +165,12 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
                 "p99_ms": done["p99_ms"],
                 "round_trips": done["round_trips"],
             }
+            if name == "uplink":
+                caught = catch_up(server.data_dir, server.pid, cpu0)
+                result |= {
+                    "lag_at_end": caught["lag_at_end"],
+                    "per_cpu_s_caught_up": done["round_trips"] / caught["cpu_caught_up"],
+                }
             if name == "backlog":
                 head = ocpp_bench.count_rows(
                     server.data_dir, "SELECT COALESCE(MAX(seq), 0) FROM events"
@@ -174,8 +205,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--client", choices=["sansio", "trio-websocket"], default="sansio")
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
+    parser.add_argument("--profile", type=Path, help="py-spy the uplink runs into this dir")
+    parser.add_argument("--ab", nargs=2, type=Path, metavar=("BEFORE", "AFTER"))
     args = parser.parse_args(argv)
     args.server_wrapper = None
+    if args.ab:
+        return ab(args)
     names = ("bare", "uplink", "backlog")
     results: dict[str, list[dict[str, Any]]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory(prefix="capacitor-mqtt-bench-") as tmp:
@@ -223,6 +258,32 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ]
         common.append_performance("MQTT uplink (issue 19)", rows)
+    return 0
+
+
+def ab(args: argparse.Namespace) -> int:
+    """Bare and uplink rounds of two copies of the package, alternating."""
+    sources = {"before": args.ab[0].resolve(), "after": args.ab[1].resolve()}
+    results: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="capacitor-mqtt-ab-") as tmp:
+        workdir = Path(tmp)
+        template = common.make_template(args.chargers, workdir)
+        for round_ in range(args.repeats):
+            for label, source in sources.items():
+                common.SOURCE = source
+                for name in ("bare", "uplink"):
+                    print(f"round {round_ + 1}, {label}, {name}")
+                    results.setdefault((label, name), []).append(run(name, args, workdir, template))
+    for label in sources:
+        bare = [r["per_cpu_s"] for r in results[(label, "bare")]]
+        on = [r["per_cpu_s"] for r in results[(label, "uplink")]]
+        caught = [r["per_cpu_s_caught_up"] for r in results[(label, "uplink")]]
+        cost = 100 * (1 - statistics.mean(caught) / statistics.mean(bare))
+        print(
+            f"{label}: bare {[round(x) for x in bare]} RT/CPU-s; uplink "
+            f"{[round(x) for x in on]} ({[round(x) for x in caught]} caught up); "
+            f"cost {cost:.1f} % (caught up, means)"
+        )
     return 0
 
 

@@ -9,7 +9,7 @@ from quart import Blueprint
 from quart_schema import validate_request
 
 from capacitor_edge.api import authorization_models as m
-from capacitor_edge.api.command_bodies import said
+from capacitor_edge.api.authorization_bodies import local_list_body, local_list_result, present
 from capacitor_edge.api.contract import returns
 from capacitor_edge.api.errors import documents_errors
 from capacitor_edge.api.key_check import principal
@@ -17,22 +17,7 @@ from capacitor_edge.api.models import path_integer
 from capacitor_edge.api.remote_control import CALL_ERRORS
 from capacitor_edge.domain.commands import Commands
 from capacitor_edge.domain.errors import Conflict, NotFound
-from capacitor_edge.domain.reservations import ReservationRecord, ReservationRefused, Reservations
-
-
-def present(record: ReservationRecord) -> m.Reservation:
-    return m.Reservation(
-        reservationId=record.reservation_id,
-        chargeBoxId=record.charge_box_id,
-        connectorId=record.connector_id,
-        idTag=record.id_tag,
-        parentIdTag=record.parent_id_tag,
-        expiryDate=record.expiry_date,
-        status=record.status,  # type: ignore[arg-type]  # storage's CHECK holds it to these
-        transactionId=record.transaction_id,
-        createdAt=record.created_at,
-        updatedAt=record.updated_at,
-    )
+from capacitor_edge.domain.reservations import ReservationRefused, Reservations
 
 
 def authorization_blueprint(commands: Commands, reservations: Reservations) -> Blueprint:
@@ -85,17 +70,7 @@ def authorization_blueprint(commands: Commands, reservations: Reservations) -> B
         SendLocalListMaxLength; VersionMismatch or Failed answering a differential update is
         followed by a full one (`resent`)."""
         result = await commands.send_local_list(principal(), charge_box_id, data.updateType)
-        return m.LocalListResult(
-            message=f"{result.update_type} local list {said(result.status)}",
-            chargeBoxId=charge_box_id,
-            updateType=result.update_type,
-            status=result.status,
-            versionSent=result.version_sent,
-            entries=result.entries,
-            messages=result.messages,
-            resent=result.resent,
-            leftOut=result.left_out,
-        )
+        return local_list_result(charge_box_id, result)
 
     @bp.get("/chargers/<charge_box_id>/local-list")
     @returns(m.LocalList)
@@ -104,19 +79,6 @@ def authorization_blueprint(commands: Commands, reservations: Reservations) -> B
         """GetLocalListVersion (OCPP 1.6 §5.10) when the charger is online, with the box's
         record of what it sent and the list it would send now."""
         view = await commands.get_local_list_version(principal(), charge_box_id)
-        state = view.state
-        return m.LocalList(
-            chargeBoxId=charge_box_id,
-            versionOnCharger=state.version_on_charger,
-            versionSent=state.version_sent,
-            listVersion=view.list_version,
-            upToDate=state.org_version == view.list_version
-            and state.version_on_charger == state.version_sent,
-            updateType=state.update_type,
-            status=state.status,
-            sentAt=state.sent_at,
-            answeredAt=state.answered_at,
-            entries=[m.entry(item) for item in view.entries],
-        )
+        return local_list_body(charge_box_id, view)
 
     return bp

@@ -19,6 +19,10 @@ COMMAND_KINDS = (
     "remote_stop",
     "set_charging_profile",
     "clear_charging_profile",
+    "reserve_now",
+    "cancel_reservation",
+    "send_local_list",
+    "get_local_list_version",
 )
 
 
@@ -114,7 +118,9 @@ class MqttSettings:
         metadata=doc(
             "Comma-separated command kinds the fleet may send over MQTT (`reset`, `unlock`, "
             "`availability`, `clear_cache`, `trigger`, `remote_start`, `remote_stop`, "
-            "`set_charging_profile`, `clear_charging_profile`), or `*`; empty: none.",
+            "`set_charging_profile`, `clear_charging_profile`, `reserve_now`, "
+            "`cancel_reservation`, `send_local_list`, `get_local_list_version`), or `*`; "
+            "empty: none.",
             check=allowed_commands_check,
         ),
     )

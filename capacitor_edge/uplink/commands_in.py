@@ -8,7 +8,7 @@ over REST. The reply goes to the request's response topic with its correlation d
 ``{"success": false, "error": {"code", "message"}}``. Only the kinds listed in
 ``mqtt_allowed_commands`` run (none by default); any other is refused with ``FORBIDDEN``.
 
-Adding a kind is one row in :data:`KINDS` (and its name in
+Adding a kind is one row in ``uplink/kinds.py``'s ``KINDS`` (and its name in
 ``capacitor_edge.settings.mqtt.COMMAND_KINDS``).
 """
 
@@ -16,25 +16,11 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from capacitor_edge.api.models import (
-    SQL_INT_MAX,
-    AvailabilityRequest,
-    ChargeBoxId,
-    ClearChargingProfilesQuery,
-    RemoteStart,
-    ResetRequest,
-    SetChargingProfileRequest,
-    StrictBody,
-    TriggerRequest,
-    UnlockRequest,
-)
-from capacitor_edge.domain.commands import Commands
+from capacitor_edge.api.models import ChargeBoxId, StrictBody
 from capacitor_edge.domain.errors import (
     ChargerConnectionLost,
     ChargerFailed,
@@ -47,21 +33,14 @@ from capacitor_edge.domain.errors import (
     StorageFailure,
     StorageFull,
 )
-from capacitor_edge.domain.keys import Principal
-from capacitor_edge.domain.smart_charging import SmartCharging, SmartChargingUnsupported
+from capacitor_edge.domain.reservations import ReservationRefused
+from capacitor_edge.domain.smart_charging import SmartChargingUnsupported
 from capacitor_edge.domain.uplink import Uplink
+from capacitor_edge.uplink.kinds import KINDS, CommandKind, Targets
+
+__all__ = ["KINDS", "Targets", "execute", "parse"]
 
 log = logging.getLogger("capacitor_edge.uplink")
-
-
-class Empty(StrictBody):
-    """A command that takes nothing."""
-
-
-class RemoteStopBody(StrictBody):
-    """REST takes the transaction in the path (``POST /transactions/{id}/stop``)."""
-
-    transactionId: int = Field(ge=0, le=SQL_INT_MAX)
 
 
 class CommandRequest(StrictBody):
@@ -70,103 +49,13 @@ class CommandRequest(StrictBody):
     body: dict[str, Any] = Field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Targets:
-    commands: Commands
-    smart_charging: SmartCharging
-
-
-Run = Callable[[Targets, Principal, str, Any], Awaitable[dict[str, Any]]]
-
-
-@dataclass(frozen=True)
-class CommandKind:
-    body: type[BaseModel]
-    run: Run
-
-
-async def _reset(t: Targets, p: Principal, cbid: str, b: ResetRequest) -> dict[str, Any]:
-    return {"status": (await t.commands.reset(p, cbid, b.type)).status}
-
-
-async def _unlock(t: Targets, p: Principal, cbid: str, b: UnlockRequest) -> dict[str, Any]:
-    return {"status": (await t.commands.unlock_connector(p, cbid, b.connectorId)).status}
-
-
-async def _availability(
-    t: Targets, p: Principal, cbid: str, b: AvailabilityRequest
-) -> dict[str, Any]:
-    answer = await t.commands.change_availability(p, cbid, b.connectorId, b.type)
-    return {"status": answer.status}
-
-
-async def _clear_cache(t: Targets, p: Principal, cbid: str, b: Empty) -> dict[str, Any]:
-    return {"status": (await t.commands.clear_cache(p, cbid)).status}
-
-
-async def _trigger(t: Targets, p: Principal, cbid: str, b: TriggerRequest) -> dict[str, Any]:
-    answer = await t.commands.trigger_message(p, cbid, b.requestedMessage, b.connectorId)
-    return {"status": answer.status}
-
-
-async def _remote_start(t: Targets, p: Principal, cbid: str, b: RemoteStart) -> dict[str, Any]:
-    profile = b.chargingProfile.wire() if b.chargingProfile is not None else None
-    answer = await t.commands.remote_start(p, cbid, b.connectorId, b.idTag, 0, profile)
-    return {
-        "status": answer.status,
-        "connectorId": answer.connector_id,
-        "transactionId": answer.transaction_id,
-    }
-
-
-async def _remote_stop(t: Targets, p: Principal, cbid: str, b: RemoteStopBody) -> dict[str, Any]:
-    # The request's chargeBoxId names the organisation; the transaction names the charger.
-    answer = await t.commands.remote_stop(p, b.transactionId)
-    return {
-        "status": answer.status,
-        "transactionId": b.transactionId,
-        "chargeBoxId": answer.charge_box_id,
-    }
-
-
-async def _set_profile(
-    t: Targets, p: Principal, cbid: str, b: SetChargingProfileRequest
-) -> dict[str, Any]:
-    answer = await t.smart_charging.set_profile(p, cbid, b.connectorId, b.csChargingProfiles.wire())
-    return {
-        "status": answer.status,
-        "registryId": answer.registry_id,
-        "csChargingProfiles": answer.profile,
-    }
-
-
-async def _clear_profile(
-    t: Targets, p: Principal, cbid: str, b: ClearChargingProfilesQuery
-) -> dict[str, Any]:
-    answer = await t.smart_charging.clear(p, cbid, None, b.connectorId, b.purpose, b.stackLevel)
-    return {"status": answer.status, "cleared": answer.cleared}
-
-
-#: Command kind -> its body's model and the domain call. Reservations (issue 17) are one row
-#: each here once the domain has them.
-KINDS: dict[str, CommandKind] = {
-    "reset": CommandKind(ResetRequest, _reset),
-    "unlock": CommandKind(UnlockRequest, _unlock),
-    "availability": CommandKind(AvailabilityRequest, _availability),
-    "clear_cache": CommandKind(Empty, _clear_cache),
-    "trigger": CommandKind(TriggerRequest, _trigger),
-    "remote_start": CommandKind(RemoteStart, _remote_start),
-    "remote_stop": CommandKind(RemoteStopBody, _remote_stop),
-    "set_charging_profile": CommandKind(SetChargingProfileRequest, _set_profile),
-    "clear_charging_profile": CommandKind(ClearChargingProfilesQuery, _clear_profile),
-}
-
 #: Error class -> the REST API's error code for it (capacitor_edge.api.errors.OUTCOMES); the
 #: most specific class in an error's MRO wins.
 ERROR_CODES: dict[type[Exception], str] = {
     Invalid: "VALIDATION_ERROR",
     NotFound: "NOT_FOUND",
     Conflict: "CONFLICT",
+    ReservationRefused: "RESERVATION_REFUSED",
     ConnectorBusy: "CONNECTOR_BUSY",
     SmartChargingUnsupported: "SMART_CHARGING_UNSUPPORTED",
     ChargerFailed: "CHARGER_ERROR",
@@ -244,6 +133,10 @@ async def execute(
         request, kind, body = parse(payload, allowed)
     except Refused as refused:
         return error_body(refused.code, refused.message)
+    except Exception as error:
+        # A fault here must cost this one request its answer, never the uplink its commands.
+        log.error("MQTT command could not be read", exc_info=error)
+        return error_body("INTERNAL_ERROR", "Internal server error")
     try:
         principal = await uplink.principal_for(request.chargeBoxId)
         result = await kind.run(targets, principal, request.chargeBoxId, body)

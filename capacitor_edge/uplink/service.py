@@ -22,7 +22,7 @@ from capacitor_edge.settings import Settings
 from capacitor_edge.settings.mqtt import allowed_command_kinds
 from capacitor_edge.uplink.commands_in import Targets, execute
 from capacitor_edge.uplink.link import GOODBYE_S, Broker, BrokerLink, Will
-from capacitor_edge.uplink.publisher import RETRY_S, Publisher
+from capacitor_edge.uplink.publisher import RETRY_S, Publisher, Turn
 from capacitor_edge.uplink.state import RetainedState
 from capacitor_edge.uplink.topics import Topics, dumps
 
@@ -38,8 +38,11 @@ def site_of(settings: Settings) -> str:
 
 
 class MqttUplink:
-    def __init__(self, settings: Settings, uplink: Uplink, targets: Targets, clock: Clock) -> None:
+    def __init__(
+        self, settings: Settings, uplink: Uplink, targets: Targets, clock: Clock, turn: Turn
+    ) -> None:
         self._settings = settings
+        self._turn = turn
         self._uplink = uplink
         self._targets = targets
         self._clock = clock
@@ -61,9 +64,11 @@ class MqttUplink:
             on_message=self._received,
         )
         state = RetainedState(
-            self.topics, lambda topic, payload: self._retain(link, topic, payload)
+            self.topics, lambda topic, payload: self._retain(link, topic, payload), self._turn
         )
-        publisher = Publisher(self._uplink, link, self.topics, state, settings.mqtt_max_inflight)
+        publisher = Publisher(
+            self._uplink, link, self.topics, state, settings.mqtt_max_inflight, self._turn
+        )
         cursor = await self._uplink.activate(settings.mqtt_max_unpublished_events)
         log.info(
             "MQTT uplink to %s, topics %s/..., from event %d",
@@ -167,6 +172,6 @@ async def run_uplink(
         task_status.started()
         return
     targets = Targets(services.commands, services.smart_charging)
-    uplink = MqttUplink(settings, services.uplink, targets, services.clock)
+    uplink = MqttUplink(settings, services.uplink, targets, services.clock, services.events.turn)
     with scope:
         await uplink.run(task_status=task_status)

@@ -10,7 +10,7 @@ after an outage) change nothing, so a late replay never makes a retained state o
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import trio
@@ -44,8 +44,11 @@ Publish = Callable[[str, str], None]
 
 
 class RetainedState:
-    def __init__(self, topics: Topics, publish: Publish) -> None:
+    def __init__(
+        self, topics: Topics, publish: Publish, turn: Callable[[], Awaitable[None]]
+    ) -> None:
         self._topics = topics
+        self._turn = turn
         self._publish = publish
         #: topic -> its newest payload, not yet published (see :meth:`run`).
         self._pending: dict[str, str] = {}
@@ -136,6 +139,7 @@ class RetainedState:
         state publish was half the uplink's cost on the StatusNotification path)."""
         while True:
             await self._dirty.wait()
+            await self._turn()  # when the chargers leave the box idle (domain/idle_turns.py)
             self._dirty = trio.Event()
             pending, self._pending = self._pending, {}
             for topic, payload in pending.items():
