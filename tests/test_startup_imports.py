@@ -10,7 +10,6 @@ peak) is made on the first login with an unknown name, not at import.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import trio
