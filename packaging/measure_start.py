@@ -1,4 +1,5 @@
-"""Measure an executable's cold start: exec → ``GET /health`` answers 200, median of N runs.
+"""Measure an executable's cold start: exec → ``GET /health`` answers 200, median of N runs
+(wall time, and the CPU time and RSS of the process tree at that moment).
 
     .venv/bin/python packaging/measure_start.py dist/capacitor-edge [--runs 5]
     .venv/bin/python packaging/measure_start.py "python -m capacitor_edge"
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shlex
 import signal
 import socket
@@ -22,6 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
+
+
+class Start(NamedTuple):
+    wall_s: float
+    cpu_s: float
+    rss_bytes: int
 
 
 def free_port() -> int:
@@ -41,7 +50,38 @@ def healthy(port: int) -> bool:
         connection.close()
 
 
-def one_start(command: list[str], data_dir: Path, limit_s: float = 30.0) -> float:
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """The process and its descendants (a onefile binary is a bootloader and its child)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            queue.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def cpu_and_rss(pid: int) -> tuple[float, int]:
+    """User+system CPU seconds and the largest VmRSS (bytes) in the process tree, now. CPU time is
+    what a shared machine's load does not inflate, unlike the wall-clock time to ready."""
+    cpu, rss = 0.0, 0
+    for member in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        cpu += (int(fields[11]) + int(fields[12])) / _TICKS
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                rss = max(rss, int(line.split()[1]) * 1024)
+    return cpu, rss
+
+
+def one_start(command: list[str], data_dir: Path, limit_s: float = 30.0) -> Start:
     port = free_port()
     argv = [*command, "serve", "--data-dir", str(data_dir), "--http", f"127.0.0.1:{port}"]
     argv += ["--ocpp", "127.0.0.1:0"]
@@ -55,18 +95,23 @@ def one_start(command: list[str], data_dir: Path, limit_s: float = 30.0) -> floa
                 raise SystemExit(f"{argv} not ready within {limit_s} s")
             time.sleep(0.002)
         elapsed = time.perf_counter() - started
+        cpu, rss = cpu_and_rss(process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=10)
     if code != 0:
         raise SystemExit(f"{argv} exited with {code} after SIGTERM")
-    return elapsed
+    return Start(elapsed, cpu, rss)
 
 
 def size_of(path: Path) -> int:
     if path.is_dir():
         return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
     return path.stat().st_size
+
+
+def median(starts: list[Start], index: int) -> float:
+    return statistics.median(start[index] for start in starts)
 
 
 def main() -> None:
@@ -83,9 +128,10 @@ def main() -> None:
     size = size_of(args.size_of or Path(command[0]))
     print(
         f"{args.command}: size {size / 1e6:.1f} MB; exec to /health 200, median of {args.runs}: "
-        f"first start {statistics.median(firsts):.3f} s, "
-        f"restart {statistics.median(restarts):.3f} s"
-        f" (restarts: {', '.join(f'{t:.3f}' for t in restarts)})",
+        f"first start {median(firsts, 0):.3f} s, restart {median(restarts, 0):.3f} s"
+        f" (restarts: {', '.join(f'{t.wall_s:.3f}' for t in restarts)}); CPU to ready: first "
+        f"{median(firsts, 1):.3f} s, restart {median(restarts, 1):.3f} s; RSS at ready: first "
+        f"{median(firsts, 2) / 2**20:.1f} MiB, restart {median(restarts, 2) / 2**20:.1f} MiB",
         flush=True,
     )
     sys.exit(0)

@@ -14,7 +14,6 @@ new server certificate each time it runs, e.g. to add a host name.
 from __future__ import annotations
 
 import ipaddress
-import os
 import secrets
 import socket
 from dataclasses import dataclass
@@ -28,58 +27,18 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-CERTS_DIR = "certs"
-CHARGERS_DIR = "chargers"
-CA_DAYS = 3650
-SERVER_DAYS = 825
-CHARGER_DAYS = 825
-#: Certificates start this long before "now", for chargers whose clocks run a little behind.
-BACKDATE = timedelta(hours=1)
-
-
-class KitError(Exception):
-    """Something the installer must fix (e.g. no site CA yet); the message says what."""
-
-
-@dataclass(frozen=True)
-class SiteFiles:
-    directory: Path
-    ca_cert: Path
-    ca_key: Path
-    server_cert: Path
-    server_key: Path
-
-    @classmethod
-    def under(cls, data_dir: Path) -> SiteFiles:
-        directory = (data_dir / CERTS_DIR).absolute()
-        return cls(
-            directory,
-            directory / "ca.pem",
-            directory / "ca.key",
-            directory / "server.pem",
-            directory / "server.key",
-        )
-
-
-@dataclass(frozen=True)
-class ChargerFiles:
-    cert: Path
-    key: Path
-    p12: Path | None = None
-    p12_password: str | None = None
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write ``path`` readable by its owner only (0600) from the first byte."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        os.fchmod(handle.fileno(), 0o600)
-        handle.write(data)
-
-
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    path.chmod(0o700)
+# The layout and errors live apart so that start-up need not import cryptography (cert_files.py).
+from capacitor_edge.app.cert_files import BACKDATE as BACKDATE
+from capacitor_edge.app.cert_files import CA_DAYS as CA_DAYS
+from capacitor_edge.app.cert_files import CERTS_DIR as CERTS_DIR
+from capacitor_edge.app.cert_files import CHARGER_DAYS as CHARGER_DAYS
+from capacitor_edge.app.cert_files import CHARGERS_DIR as CHARGERS_DIR
+from capacitor_edge.app.cert_files import SERVER_DAYS as SERVER_DAYS
+from capacitor_edge.app.cert_files import ChargerFiles as ChargerFiles
+from capacitor_edge.app.cert_files import KitError as KitError
+from capacitor_edge.app.cert_files import SiteFiles as SiteFiles
+from capacitor_edge.app.cert_files import private_dir as _private_dir
+from capacitor_edge.app.cert_files import write_private as write_private
 
 
 def _new_key() -> ec.EllipticCurvePrivateKey:

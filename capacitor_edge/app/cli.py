@@ -13,8 +13,7 @@ from pathlib import Path
 
 import trio
 
-from capacitor_edge.app import certs as cert_kit
-from capacitor_edge.app.doctor import run_doctor
+from capacitor_edge.app import cert_files
 from capacitor_edge.app.heap import settle_heap
 from capacitor_edge.app.logs import FORMATS as LOG_FORMATS
 from capacitor_edge.app.logs import configure_logging
@@ -115,14 +114,14 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--ip", action="append", default=[], metavar="ADDR", help="an IP address (repeatable)"
     )
-    init.add_argument("--days", type=int, default=cert_kit.SERVER_DAYS, help="server validity")
-    init.add_argument("--ca-days", type=int, default=cert_kit.CA_DAYS, help="new CA validity")
+    init.add_argument("--days", type=int, default=cert_files.SERVER_DAYS, help="server validity")
+    init.add_argument("--ca-days", type=int, default=cert_files.CA_DAYS, help="new CA validity")
     _add_settings_flags(init, network=False)
     charger = cert_commands.add_parser(
         "charger", help="issue a client certificate for a security profile 3 charger"
     )
     charger.add_argument("charge_box_id", metavar="CHARGEBOXID", help="becomes the subject CN")
-    charger.add_argument("--days", type=int, default=cert_kit.CHARGER_DAYS, help="validity")
+    charger.add_argument("--days", type=int, default=cert_files.CHARGER_DAYS, help="validity")
     charger.add_argument(
         "--p12", action="store_true", help="also write a PKCS#12 bundle (certificate, key, CA)"
     )
@@ -171,7 +170,7 @@ async def _serve_until_signalled(settings: Settings) -> None:
 def run_serve(settings: Settings) -> int:
     configure_logging(settings.log_level, settings.log_format)
     if settings.upstream_url:  # a bad upstream file: exit 2 with its setting's name
-        check_upstream_files(settings, cert_kit.SiteFiles.under(settings.data_dir).ca_cert)
+        check_upstream_files(settings, cert_files.SiteFiles.under(settings.data_dir).ca_cert)
     try:
         trio.run(_serve_until_signalled, settings)
     except BaseExceptionGroup as group:
@@ -247,6 +246,9 @@ def run_keys_create(settings: Settings, name: str, org: str) -> int:
 
 def run_certs(settings: Settings, args: argparse.Namespace) -> int:
     now = SystemClock().now()
+    # The kit imports cryptography, which nothing else on the CLI's start-up path needs.
+    from capacitor_edge.app import certs as cert_kit
+
     if args.certs_command == "init":
         return cert_kit.run_certs_init(
             settings.data_dir, args.host, args.ip, days=args.days, ca_days=args.ca_days, now=now
@@ -279,10 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "restore":
             return run_restore(settings, args.file)
         if args.command == "doctor":
+            from capacitor_edge.app.doctor import run_doctor  # httpx, only for doctor
+
             return run_doctor(settings)
         if args.command == "certs":
             return run_certs(settings, args)
-    except (SettingsError, DatabaseTooNew, cert_kit.KitError) as error:
+    except (SettingsError, DatabaseTooNew, cert_files.KitError) as error:
         print(f"capacitor-edge: {error}", file=sys.stderr)
         return 2
     except (OSError, StorageFailure) as error:

@@ -23,7 +23,7 @@ from quart_trio import QuartTrio
 
 from capacitor_edge.api.app import create_app
 from capacitor_edge.app.addresses import address_warnings
-from capacitor_edge.app.certs import SiteFiles
+from capacitor_edge.app.cert_files import SiteFiles
 from capacitor_edge.app.compose import build_services
 from capacitor_edge.app.heap import release_memory
 from capacitor_edge.app.limits import raise_open_files_limit

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from cryptography import x509
-
 from capacitor_edge.settings import Settings
 
 EXPIRY_WARNING_DAYS = 30
@@ -42,6 +40,10 @@ def read_certificates(role: str, path: Path) -> list[CertificateInfo]:
         data = path.read_bytes()
     except OSError as error:
         raise OSError(f"cannot read certificate file {path}: {error.strerror}") from None
+    # Imported here: only a box with TLS files reads certificates, and cryptography's x509
+    # modules are a start-up cost every other box would pay.
+    from cryptography import x509
+
     try:
         certificates = x509.load_pem_x509_certificates(data)
     except ValueError as error:

@@ -20,7 +20,11 @@ import math
 from collections.abc import Callable
 
 import trio
-import trio.testing
+
+# The function trio.testing re-exports, from where it lives: importing trio.testing itself would
+# import pytest (its RaisesGroup helpers) into the appliance at start-up when pytest is installed.
+# trio is pinned exactly in pyproject.toml, so this private path cannot move under us.
+from trio._core._run import wait_all_tasks_blocked
 
 #: The longest a consumer waits for a turn while the chargers keep the box busy.
 FORCED_AFTER_S = 0.1
@@ -81,7 +85,7 @@ class IdleTurns:
         while True:
             # Every other task blocked and no I/O ready: trio's own idle test (the one its
             # MockClock autojump uses), cheap to wait on: nothing polls while work remains.
-            await trio.testing.wait_all_tasks_blocked()
+            await wait_all_tasks_blocked()
             if not self._writing():
                 self._idle_until = trio.current_time() + self._slice_s
                 return

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import trio
-from pymodbus.client import ModbusTcpClient
-from pymodbus.exceptions import ModbusException
 
 from capacitor_edge.domain.site import MeterConfig
 from capacitor_edge.meters.registers import METER_MODELS, RegisterMap
@@ -40,12 +38,19 @@ class ModbusMeter:
     def __init__(self, config: MeterConfig) -> None:
         self.config = config
         self.registers = register_map(config)
+        # pymodbus is imported only by a box with a Modbus meter: every other start-up would
+        # pay for its import (~45 modules) for nothing.
+        from pymodbus.client import ModbusTcpClient
+
         self._client = ModbusTcpClient(config.host, port=config.port, timeout=TIMEOUT_S, retries=0)
 
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]
 
     def _read_blocking(self) -> tuple[float, float, float]:
+        from pymodbus.client import ModbusTcpClient
+        from pymodbus.exceptions import ModbusException
+
         if not self._client.connected and not self._client.connect():  # type: ignore[no-untyped-call]
             raise MeterError(f"cannot connect to {self.config.host}:{self.config.port}")
         regs = self.registers

@@ -16,14 +16,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import trio
-from paho.mqtt.client import Client, ConnectFlags, DisconnectFlags, MQTTMessage
-from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
-from paho.mqtt.reasoncodes import ReasonCode
+
+# paho-mqtt is imported where a link is made: a box without ``mqtt_url`` (the default) never
+# needs it, and its import was a start-up cost every box paid.
+if TYPE_CHECKING:
+    from paho.mqtt.client import Client, ConnectFlags, DisconnectFlags, MQTTMessage
+    from paho.mqtt.properties import Properties
+    from paho.mqtt.reasoncodes import ReasonCode
 
 from capacitor_edge.settings import Settings, SettingsError
 
@@ -127,6 +130,9 @@ class BrokerLink:
         self._acks: list[tuple[int, str]] = []
         self._acks_lock = threading.Lock()
         self._token = trio.lowlevel.current_trio_token()
+        from paho.mqtt.client import Client
+        from paho.mqtt.enums import CallbackAPIVersion, MQTTProtocolVersion
+
         client = Client(
             CallbackAPIVersion.VERSION2,
             client_id=broker.client_id,
@@ -261,6 +267,9 @@ class BrokerLink:
         """Queue one publish; its message id (acknowledged through ``on_ack``)."""
         properties = None
         if user_properties or correlation is not None:
+            from paho.mqtt.packettypes import PacketTypes
+            from paho.mqtt.properties import Properties
+
             properties = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
             if user_properties:
                 properties.UserProperty = user_properties

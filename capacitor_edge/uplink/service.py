@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import socket
+from typing import TYPE_CHECKING
 
 import trio
-from paho.mqtt.client import MQTTMessage
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import StorageFailure
@@ -25,6 +25,9 @@ from capacitor_edge.uplink.link import GOODBYE_S, Broker, BrokerLink, Will
 from capacitor_edge.uplink.publisher import RETRY_S, Publisher, Turn
 from capacitor_edge.uplink.state import RetainedState
 from capacitor_edge.uplink.topics import Topics, dumps
+
+if TYPE_CHECKING:  # paho-mqtt is imported only where a link is made (link.py)
+    from paho.mqtt.client import MQTTMessage
 
 log = logging.getLogger("capacitor_edge.uplink")
 
@@ -49,7 +52,7 @@ class MqttUplink:
         self.topics = Topics(settings.mqtt_topic_prefix, site_of(settings))
         self._allowed = frozenset(allowed_command_kinds(settings.mqtt_allowed_commands))
         self._connected = trio.Event()
-        self._requests_in, self._requests = trio.open_memory_channel[MQTTMessage](COMMAND_QUEUE)
+        self._requests_in, self._requests = trio.open_memory_channel["MQTTMessage"](COMMAND_QUEUE)
 
     async def run(self, *, task_status: trio.TaskStatus[None] = trio.TASK_STATUS_IGNORED) -> None:
         settings = self._settings
