@@ -21,11 +21,6 @@ from collections.abc import Callable
 
 import trio
 
-# The function trio.testing re-exports, from where it lives: importing trio.testing itself would
-# import pytest (its RaisesGroup helpers) into the appliance at start-up when pytest is installed.
-# trio is pinned exactly in pyproject.toml, so this private path cannot move under us.
-from trio._core._run import wait_all_tasks_blocked
-
 #: The longest a consumer waits for a turn while the chargers keep the box busy.
 FORCED_AFTER_S = 0.1
 #: While a write waits or commits, the box is looked at again this much later.
@@ -82,6 +77,11 @@ class IdleTurns:
                 current.set()
 
     async def _until_idle(self) -> None:
+        # trio's public idle test lives in trio.testing, which imports pytest (its RaisesGroup
+        # helpers) where pytest is installed: imported on the first turn, not at start-up
+        # (tests/test_startup_imports.py), and never through trio's private modules.
+        from trio.testing import wait_all_tasks_blocked
+
         while True:
             # Every other task blocked and no I/O ready: trio's own idle test (the one its
             # MockClock autojump uses), cheap to wait on: nothing polls while work remains.
