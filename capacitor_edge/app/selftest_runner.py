@@ -16,8 +16,6 @@ import trio
 
 from capacitor_edge.domain.selftest_runs import Runner
 from capacitor_edge.domain.services import Services
-from capacitor_edge.simulator.options import Options
-from capacitor_edge.simulator.selftest import SelfTest
 
 #: Simulated seconds per real second: the simulated car's charging (three meter samples) takes
 #: seconds, not minutes, while the installer waits at the page.
@@ -41,6 +39,11 @@ def loopback(url: str) -> str:
 
 def selftest_runner(services: Services, http_url: str, ocpp_url: str) -> Runner:
     async def run(org_id: str) -> dict[str, Any]:
+        # The simulator (and its HTTP client) loads when a self-test runs, not at every start
+        # of the box (tests/test_startup_imports.py).
+        from capacitor_edge.simulator.options import Options
+        from capacitor_edge.simulator.selftest import SelfTest
+
         created = await services.keys.create(name="dashboard self-test", org_id=org_id)
         try:
             options = Options(
