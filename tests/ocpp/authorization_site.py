@@ -65,11 +65,13 @@ async def held_list(cp: ChargerProcess) -> dict[str, Any]:
     return held
 
 
-async def wait_held(cp: ChargerProcess, version: int) -> dict[str, Any]:
-    """The charger's list once it has reached ``version`` (bounded by the caller)."""
+async def wait_held(cp: ChargerProcess, version: int, *, exactly: bool = False) -> dict[str, Any]:
+    """The charger's list once it has reached ``version`` (bounded by the caller). ``exactly``
+    where the charger's version may be ahead of the update awaited (a list another system
+    wrote): it is only there once the charger has applied the update."""
     while True:
         held = await held_list(cp)
-        if held["version"] >= version:
+        if held["version"] == version or (held["version"] > version and not exactly):
             return held
         await trio.sleep(0.02)
 

@@ -70,7 +70,12 @@ def _serve(
             self.send_header("content-length", "0")
             self.end_headers()
             # Printed after the answer is sent: a test that saw the line knows the box has it.
-            print(json.dumps(record), flush=True)
+            # One write under the lock: print() writes the line and its newline separately, so
+            # two handler threads (concurrent deliveries) could interleave them into one line.
+            line = json.dumps(record) + "\n"
+            with lock:
+                sys.stdout.write(line)
+                sys.stdout.flush()
 
         def log_message(self, format: str, *args: Any) -> None:
             pass  # stdout is the test's channel
