@@ -126,7 +126,10 @@ class Receiver:
                 if "listening" in record:
                     self.port = record["listening"]
                 else:
+                    # In arrival order (the index taken when the request came in): each line is
+                    # printed after its answer, so a request that came in later may print first.
                     self.requests.append(record)
+                    self.requests.sort(key=lambda request: int(request["index"]))
                 arrived, self._arrived = self._arrived, trio.Event()
                 arrived.set()
 
