@@ -145,9 +145,7 @@ async def test_backup_while_writing_then_restore_refused_while_running(tmp_path:
     with trio.fail_after(60):
         async with (
             ServerProcess.start(data_dir) as server,
-            httpx.AsyncClient(
-                base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api,
+            server.client() as api,
         ):
             listed = await api.get("/api/v1/chargers", params={"limit": 1})
             assert listed.status_code == 200

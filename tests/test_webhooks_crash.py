@@ -9,7 +9,6 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import httpx
 import pytest
 import trio
 
@@ -30,9 +29,7 @@ async def test_an_event_committed_before_kill_9_is_delivered_after_the_restart(
     with trio.fail_after(90):
         async with Receiver.start("503,200") as receiver:
             async with ServerProcess.start(data_dir, env=env, expect_exit_code=None) as server:
-                async with httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api:
+                async with server.client() as api:
                     created = await api.post(
                         "/api/v1/webhooks",
                         json={"url": receiver.url, "events": ["charger.registered"]},
@@ -45,9 +42,7 @@ async def test_an_event_committed_before_kill_9_is_delivered_after_the_restart(
             assert [r["status"] for r in receiver.requests] == [503]
             async with ServerProcess.start(data_dir, env=env) as server:
                 await receiver.wait_until(lambda requests: len(requests) == 2)
-                async with httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api:
+                async with server.client() as api:
                     await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-K2"})
                     await receiver.wait_until(lambda requests: len(requests) == 3)
             # Stopped (SIGTERM): every queued write is committed; read the log from the file.

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import httpx
 import pytest
 import trio
 
@@ -31,9 +30,7 @@ async def test_the_installer_sees_each_chargers_upstream_link(tmp_path: Path) ->
             env = {**os.environ, "CAPACITOR_EDGE_UPSTREAM_URL": upstream.url}
             async with (
                 ServerProcess.start(data, env=env) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 await trio.to_thread.run_sync(create_user, data / DATABASE_FILE, "ian", "viewer")

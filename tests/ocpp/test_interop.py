@@ -47,9 +47,7 @@ async def test_boot_status_heartbeat_show_in_the_api(tmp_path: Path) -> None:
     with trio.fail_after(60):
         async with (
             ServerProcess.start(tmp_path / "data") as server,
-            httpx.AsyncClient(
-                base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api,
+            server.client() as api,
         ):
             created = await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
             assert created.status_code == 201

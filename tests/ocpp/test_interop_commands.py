@@ -235,9 +235,7 @@ async def test_commands_to_an_offline_charger_get_503(tmp_path: Path) -> None:
     with trio.fail_after(60):
         async with (
             ServerProcess.start(tmp_path / "data") as server,
-            httpx.AsyncClient(
-                base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api,
+            server.client() as api,
         ):
             await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-9"})
             response = await api.post("/api/v1/chargers/CP-9/reset", json={"type": "Soft"})

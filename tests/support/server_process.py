@@ -28,6 +28,7 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import trio
 
 #: How long a test lets the server take to exit after SIGTERM: a bound that keeps a hung test
@@ -63,6 +64,10 @@ class ServerProcess:
     @property
     def api_key(self) -> str:
         return (self.data_dir / "initial-api-key").read_text().strip()
+
+    def client(self) -> httpx.AsyncClient:
+        """A REST client of this box with its first API key (used as ``async with``)."""
+        return httpx.AsyncClient(base_url=self.http_url, headers={"X-API-Key": self.api_key})
 
     def charger_url(self, charge_box_id: str) -> str:
         return f"{self.ocpp_url}/ocpp/{charge_box_id}"

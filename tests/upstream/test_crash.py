@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import httpx
 import trio
 
 from tests.support.charger_process import ChargerProcess
@@ -36,9 +35,7 @@ async def test_kill_9_during_replay_loses_nothing(tmp_path: Path) -> None:
             url = gone.url
         async with (
             ServerProcess.start(data, env=box_env(url)) as server,
-            httpx.AsyncClient(
-                base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api,
+            server.client() as api,
         ):
             await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
             async with ChargerProcess.start(server.charger_url("CP-1"), max_seconds=140) as cp:

@@ -95,9 +95,7 @@ async def test_an_outage_loses_nothing_and_replays_in_order(tmp_path: Path) -> N
             port = first.port
             async with (
                 ServerProcess.start(tmp_path / "data", env=box_env(first.url)) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 for cp in ("CP-1", "CP-2"):
                     await api.post("/api/v1/chargers", json={"chargeBoxId": cp})

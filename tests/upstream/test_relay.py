@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import httpx
 import trio
 
 from tests.support.charger_process import ChargerProcess
@@ -34,9 +33,7 @@ async def test_messages_go_upstream_in_order_and_upstream_calls_reach_the_charge
         async with (
             UpstreamProcess.start(record) as upstream,
             ServerProcess.start(tmp_path / "data", env=_env(upstream.url)) as server,
-            httpx.AsyncClient(
-                base_url=server.http_url, headers={"X-API-Key": server.api_key}
-            ) as api,
+            server.client() as api,
         ):
             await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
             async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
@@ -141,9 +138,7 @@ async def test_upstream_verdicts_refused_commands_and_charging_profiles(tmp_path
             env["CAPACITOR_EDGE_UPSTREAM_URL"] = upstream.url
             async with (
                 ServerProcess.start(tmp_path / "data", env=env) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 async with ChargerProcess.start(server.charger_url("CP-1")) as charger:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import httpx
 import trio
 
 from tests.support.charger_process import ChargerProcess
@@ -40,9 +39,7 @@ async def test_wss_upstream_with_a_client_certificate(tmp_path: Path) -> None:
             # Without the cloud's CA the box does not trust the upstream: it says so.
             async with (
                 ServerProcess.start(tmp_path / "untrusting", env=base) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
@@ -59,9 +56,7 @@ async def test_wss_upstream_with_a_client_certificate(tmp_path: Path) -> None:
             trusting = {**base, "CAPACITOR_EDGE_UPSTREAM_CA_FILE": str(cloud.files.ca_cert)}
             async with (
                 ServerProcess.start(tmp_path / "data", env=trusting) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 async with ChargerProcess.start(server.charger_url("CP-1")) as charger:

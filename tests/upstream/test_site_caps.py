@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-import httpx
 import trio
 
 from capacitor_edge.domain.load_profiles import SAFE_STACK_LEVEL
@@ -60,9 +59,7 @@ async def test_the_lower_of_upstream_profile_and_site_allocation_reaches_the_cha
             }
             async with (
                 ServerProcess.start(tmp_path / "data", env=env) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 put = await api.put("/api/v1/site", json=SITE)
@@ -135,9 +132,7 @@ async def test_the_upstreams_cap_survives_a_restart_of_the_box(tmp_path: Path) -
             env = {**os.environ, "CAPACITOR_EDGE_UPSTREAM_URL": upstream.url}
             async with (
                 ServerProcess.start(tmp_path / "data", env=env) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 assert (await api.put("/api/v1/site", json=SITE)).status_code == 200

@@ -39,9 +39,7 @@ async def test_stop_verdicts_and_refused_messages_are_visible(tmp_path: Path) ->
             env = {**os.environ, "CAPACITOR_EDGE_UPSTREAM_URL": upstream.url}
             async with (
                 ServerProcess.start(tmp_path / "data", env=env) as server,
-                httpx.AsyncClient(
-                    base_url=server.http_url, headers={"X-API-Key": server.api_key}
-                ) as api,
+                server.client() as api,
             ):
                 await api.post("/api/v1/chargers", json={"chargeBoxId": "CP-1"})
                 async with ChargerProcess.start(server.charger_url("CP-1")) as charger:
