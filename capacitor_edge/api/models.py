@@ -70,7 +70,7 @@ class QueryString(BaseModel):
     """Every query string model: one place that keeps integers within what SQLite can take,
     so `?offset=9223372036854775808` is a 400 naming `offset`, on every route."""
 
-    model_config = ConfigDict(json_schema_extra=_bound_integer_properties)
+    model_config = ConfigDict(json_schema_extra=_bound_integer_properties, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -112,7 +112,7 @@ class StrictBody(BaseModel):
     with no fraction (``909.0``) is the integer it equals, as JSON Schema says; the OpenAPI
     document's ``integer`` then means what the server does."""
 
-    model_config = ConfigDict(strict=True)
+    model_config = ConfigDict(strict=True, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -20,13 +20,13 @@ import logging
 from collections.abc import Mapping
 
 import trio
-from ocpp.v16 import call, call_result
 
 from capacitor_edge.domain.charger_calls import snake_status
 from capacitor_edge.domain.errors import CallUnanswered, StorageFailure
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.local_lists import LocalLists, supports
+from capacitor_edge.protocol.ocpp_messages import call, call_result
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
 from capacitor_edge.storage.id_tags import IdTagStore
 

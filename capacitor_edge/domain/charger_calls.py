@@ -15,13 +15,13 @@ import re
 from typing import Any, TypeVar
 
 import trio
-from ocpp.charge_point import camel_to_snake_case, snake_to_camel_case
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.errors import CallUnanswered, ChargerFailed, ChargerUnavailable, Invalid
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.redaction import redact_payload, redact_value
+from capacitor_edge.protocol.ocpp_messages import camel_to_snake_case, snake_to_camel_case
 from capacitor_edge.storage.chargers import ChargerRecord
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import trio
-from ocpp.charge_point import camel_to_snake_case
-from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status, to_wire
@@ -37,6 +35,7 @@ from capacitor_edge.domain.remote_starts import RemoteStarts
 from capacitor_edge.domain.reservations import ReservationRecord, Reservations
 from capacitor_edge.domain.smart_charging import SmartCharging
 from capacitor_edge.domain.times import normalise_time
+from capacitor_edge.protocol.ocpp_messages import call, call_result, camel_to_snake_case
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore, ConnectorStatus
 from capacitor_edge.storage.commands import CommandRecord, CommandStore
 from capacitor_edge.storage.transactions import TransactionStore

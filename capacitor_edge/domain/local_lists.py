@@ -24,7 +24,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import trio
-from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
@@ -32,6 +31,7 @@ from capacitor_edge.domain.errors import CallUnanswered, ChargerUnavailable, Not
 from capacitor_edge.domain.id_tag_authorization import chain_of, group_info
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.protocol.ocpp_messages import call, call_result
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
 from capacitor_edge.storage.commands import CommandStore
 from capacitor_edge.storage.id_tags import IdTagStore, ListSnapshot

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 
 import trio
-from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
@@ -18,6 +17,7 @@ from capacitor_edge.domain.errors import Conflict, Invalid, NotFound, StorageFai
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
 from capacitor_edge.domain.times import normalise_time
+from capacitor_edge.protocol.ocpp_messages import call, call_result
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
 from capacitor_edge.storage.commands import CommandStore
 

@@ -15,8 +15,6 @@ from dataclasses import replace
 from typing import Any
 
 import trio
-from ocpp.charge_point import snake_to_camel_case
-from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
@@ -31,6 +29,7 @@ from capacitor_edge.domain.command_outcomes import ClearAnswer, CompositeAnswer,
 from capacitor_edge.domain.errors import CallUnanswered, Conflict, Invalid, NotFound
 from capacitor_edge.domain.keys import Principal
 from capacitor_edge.domain.live import LiveChargers
+from capacitor_edge.protocol.ocpp_messages import call, call_result, snake_to_camel_case
 from capacitor_edge.storage.chargers import ChargerRecord, ChargerStore
 from capacitor_edge.storage.charging_profiles import (
     ChargingProfileStore,
