@@ -1,3 +1,3 @@
-from capacitor_edge.app.cli import main
+from capacitor_edge.app.entry import main
 
 raise SystemExit(main())
