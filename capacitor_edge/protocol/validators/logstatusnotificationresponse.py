@@ -1,0 +1,22 @@
+"""Generated from LogStatusNotificationResponse.json by capacitor_edge/protocol/validator_code.py
+(``make validators``): do not edit."""
+
+SCHEMA_DIGEST = "8956d683d086500f45ff658861295d88a0a4eeae7823a5a7a718bdb04efbc91b"
+
+VERSION = "2.22.3"
+from decimal import Decimal
+from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
+
+
+NoneType = type(None)
+
+def validate_urn_ocpp_cp_1_6_2020_3_logstatusnotification_conf(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-06/schema#', '$id': 'urn:OCPP:Cp:1.6:2020:3:LogStatusNotification.conf', 'type': 'object', 'additionalProperties': False}, rule='type')
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if data_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-06/schema#', '$id': 'urn:OCPP:Cp:1.6:2020:3:LogStatusNotification.conf', 'type': 'object', 'additionalProperties': False}, rule='additionalProperties')
+    return data
+validate = validate_urn_ocpp_cp_1_6_2020_3_logstatusnotification_conf
