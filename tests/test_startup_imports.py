@@ -26,9 +26,15 @@ PROBE = """
 import json, sys
 import capacitor_edge.app.cli
 import capacitor_edge.app.serve
+from capacitor_edge.api import models, responses
 from capacitor_edge.domain import dashboard_users
 loaded = sorted(set(sys.modules) & set(sys.argv[1:]))
-print(json.dumps({"loaded": loaded, "hashes": dashboard_users._dummy_hash.cache_info().currsize}))
+# pydantic builds a REST model's validator and serializer on its first use (defer_build).
+built = [m.__name__ for m in (responses.Health, responses.RegisteredCharger, models.RegisterCharger,
+                                  models.ListChargersQuery)
+         if m.__pydantic_complete__]
+hashes = dashboard_users._dummy_hash.cache_info().currsize
+print(json.dumps({"loaded": loaded, "hashes": hashes, "built": built}))
 """
 
 
@@ -38,7 +44,7 @@ async def test_serve_path_imports_nothing_it_does_not_use() -> None:
             [sys.executable, "-c", PROBE, *NOT_AT_START], capture_stdout=True, check=True
         )
     found = json.loads(done.stdout)
-    assert found == {"loaded": [], "hashes": 0}
+    assert found == {"loaded": [], "hashes": 0, "built": []}
 
 
 LAZY_PROBE = """
