@@ -246,6 +246,7 @@ class ChargerMessages(ChargerNotices):
             status,
             received_at,
             ordered_at=received_at if timestamp.suspect else None,
+            owner=(charger.org_id, charger.charge_box_id),
         )
         if self._observer is not None:
             self._observer.status_changed(

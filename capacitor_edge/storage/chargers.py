@@ -344,7 +344,10 @@ class ChargerStore:
         received_at: str,
         *,
         ordered_at: str | None = None,
+        owner: tuple[str, str] | None = None,
     ) -> None:
         await self._db.write(
-            lambda c: record_status(c, charger_seq, status, received_at, ordered_at=ordered_at)
+            lambda c: record_status(
+                c, charger_seq, status, received_at, ordered_at=ordered_at, owner=owner
+            )
         )
