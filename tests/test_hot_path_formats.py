@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from capacitor_edge.clock import iso_z
+from capacitor_edge.storage.connections import connect
 from capacitor_edge.storage.events import encode_data
 
 
@@ -59,3 +61,17 @@ def test_event_data_reads_back_as_the_stdlib_wrote_it(data: dict[str, Any]) -> N
 def _same(a: Any, b: Any) -> bool:
     # NaN != NaN: compare the JSON texts of both readings instead.
     return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+
+
+def test_none_is_still_bound_as_null(tmp_path: Path) -> None:
+    """The registered None adapter (storage/connections.py) changes the cost, not the value."""
+    conn = connect(tmp_path / "db.sqlite")
+    try:
+        conn.execute("CREATE TABLE t (a, b)")
+        conn.execute("INSERT INTO t VALUES (?, ?)", (None, "x"))
+        conn.executemany("INSERT INTO t VALUES (?, ?)", [(None, None)])
+        assert conn.execute("SELECT COUNT(*) FROM t WHERE a IS NULL").fetchone()[0] == 2
+        types = [row[0] for row in conn.execute("SELECT typeof(b) FROM t ORDER BY rowid")]
+        assert types == ["text", "null"]
+    finally:
+        conn.close()
