@@ -72,16 +72,23 @@ _FLAT_TYPES = frozenset({str, int, bool, type(None)})
 
 
 def encode_data(data: dict[str, Any]) -> str:
-    """An event's ``data`` as compact JSON. A flat object of strings, integers, booleans and
-    nulls (what the busiest events hold: a connector's status) is written by orjson, ~20x
-    faster than a ``json.dumps`` with separators, which builds an encoder per call (4 % of a
-    StatusNotification round trip, docs/PERFORMANCE.md issue 21); anything else, and what
-    orjson refuses (integers beyond 64 bits, lone surrogates), by the standard library."""
+    """An event's ``data`` as compact JSON, exactly as ``json.dumps`` with separators writes
+    it. A flat object of strings, integers, booleans and nulls (what the busiest events hold:
+    a connector's status) is written by orjson, ~20x faster than ``json.dumps``, which builds
+    an encoder per call (4 % of a StatusNotification round trip, docs/PERFORMANCE.md issue
+    21); anything else, and what orjson refuses (integers beyond 64 bits, lone surrogates) or
+    would write differently (non-ASCII text), by the standard library."""
     if _FLAT_TYPES.issuperset(map(type, data.values())):  # a generator in all() costs 3x
         try:
-            return orjson.dumps(data).decode()
+            encoded = orjson.dumps(data)
         except orjson.JSONEncodeError:
             pass
+        else:
+            # Non-ASCII text: json.dumps escapes it (\u00e9), orjson writes UTF-8. The same
+            # once parsed, but the stream and webhooks send the stored text (json(data)) as it
+            # is: keep those bytes as they were.
+            if encoded.isascii():
+                return encoded.decode()
     return json.dumps(data, separators=(",", ":"))
 
 
