@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -91,6 +92,10 @@ def one_run(
                 time.sleep(1.0)  # the dump is written by the server's next scheduling
             finally:
                 clients.finish()
+        if args.keep_dir is not None:  # for callgrind_annotate: where the instructions go
+            args.keep_dir.mkdir(parents=True, exist_ok=True)
+            for dump in out_dir.glob("callgrind.out*"):
+                shutil.copy(dump, args.keep_dir / f"{scenario}-{dump.name}")
         return callgrind_ir(out_dir), int(done["round_trips"])
 
 
@@ -102,6 +107,7 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--source", type=Path, action="append", default=[])
     parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--keep-dir", type=Path, help="copy the callgrind dumps here")
     args = parser.parse_args()
     args.client = "sansio"
     args.samples = 4

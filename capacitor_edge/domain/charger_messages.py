@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from capacitor_edge import metrics
@@ -143,11 +144,13 @@ class ChargerMessages(ChargerNotices):
         metrics.ZONELESS_TIMESTAMPS.inc(count)
         self._chargers.note_zoneless(charger.charger_seq, count, received_at)
 
-    def trace(self, charger: ChargerIdentity, direction: str, frame: str) -> None:
-        """Keep the frame in the charger's trace (queued, committed with the next batch)."""
-        self._traffic.trace(
-            charger.charger_seq, direction, redact_frame(frame), iso_z(self._clock.now())
-        )
+    def trace(
+        self, charger: ChargerIdentity, direction: str, frame: str, at: datetime | None = None
+    ) -> None:
+        """Keep the frame in the charger's trace (queued, committed with the next batch), at
+        ``at`` (a frame in: the time :meth:`seen` took) or now."""
+        moment = self._clock.now() if at is None else at
+        self._traffic.trace(charger.charger_seq, direction, redact_frame(frame), iso_z(moment))
         self._traced.add(charger.charger_seq)
 
     async def prune_traces(self, keep: int) -> None:
@@ -243,6 +246,7 @@ class ChargerMessages(ChargerNotices):
             status,
             received_at,
             ordered_at=received_at if timestamp.suspect else None,
+            owner=(charger.org_id, charger.charge_box_id),
         )
         if self._observer is not None:
             self._observer.status_changed(

@@ -101,13 +101,13 @@ def record_diagnostics_status(
     )
 
 
-def record_heartbeat(conn: sqlite3.Connection, charger_seq: int, now: str) -> None:
-    # Never backwards: a disconnect records the last message's time, which a heartbeat queued
-    # earlier must not undo.
-    conn.execute(
-        "UPDATE chargers SET last_heartbeat = ? WHERE seq = ?"
-        " AND (last_heartbeat IS NULL OR last_heartbeat < ?)",
-        (now, charger_seq, now),
+def record_heartbeats(conn: sqlite3.Connection, beats: list[tuple[int, str]]) -> None:
+    """Each (charger seq, time)'s newest heartbeat time. Never backwards: a disconnect records
+    the last message's time, which a heartbeat queued earlier must not undo."""
+    conn.executemany(
+        "UPDATE chargers SET last_heartbeat = ?2 WHERE seq = ?1"
+        " AND (last_heartbeat IS NULL OR last_heartbeat < ?2)",
+        beats,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 
 from capacitor_edge.storage.charger_reports import (
@@ -11,7 +12,7 @@ from capacitor_edge.storage.charger_reports import (
     record_boot,
     record_diagnostics_status,
     record_firmware_status,
-    record_heartbeat,
+    record_heartbeats,
     record_zoneless,
     set_online,
 )
@@ -196,6 +197,12 @@ class ChargerStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Heartbeat times waiting for the writer, the newest per charger, flushed with one
+        # executemany per batch: a charger that beat many times since the last commit costs
+        # one UPDATE, not one queued write each (docs/PERFORMANCE.md, issue 21).
+        self._heartbeats: dict[int, str] = {}
+        self._heartbeats_lock = threading.Lock()
+        self._heartbeats_queued = False
 
     async def insert(
         self,
@@ -302,8 +309,29 @@ class ChargerStore:
         await self._db.write(lambda c: record_diagnostics_status(c, charger_seq, status, now))
 
     def note_heartbeat(self, charger_seq: int, now: str) -> None:
-        """Queue the heartbeat time for the next commit without waiting for it."""
-        self._db.write_nowait(lambda c: record_heartbeat(c, charger_seq, now))
+        """Queue the heartbeat time for the next commit without waiting for it (a write
+        awaited after this call commits in the same batch or a later one)."""
+        with self._heartbeats_lock:
+            pending = self._heartbeats
+            if now > pending.get(charger_seq, ""):
+                pending[charger_seq] = now
+            if self._heartbeats_queued:
+                return
+            self._heartbeats_queued = True
+        if not self._db.write_nowait(lambda c: self._flush_heartbeats(c, pending)):
+            with self._heartbeats_lock:  # closing or full: the next heartbeat tries again
+                self._heartbeats_queued = False
+
+    def _flush_heartbeats(self, conn: sqlite3.Connection, pending: dict[int, str]) -> None:
+        # Runs on the writer thread while the event loop keeps noting: from now on heartbeats
+        # go to a new dict and a new flush. ``pending`` is not changed after this, so a batch
+        # replayed after a failure writes the same rows again.
+        with self._heartbeats_lock:
+            if self._heartbeats is pending:
+                self._heartbeats = {}
+                self._heartbeats_queued = False
+            rows = list(pending.items())
+        record_heartbeats(conn, rows)
 
     def note_zoneless(self, charger_seq: int, count: int, now: str) -> None:
         """Count timestamps sent without a zone, with the next commit (bookkeeping only)."""
@@ -316,7 +344,10 @@ class ChargerStore:
         received_at: str,
         *,
         ordered_at: str | None = None,
+        owner: tuple[str, str] | None = None,
     ) -> None:
         await self._db.write(
-            lambda c: record_status(c, charger_seq, status, received_at, ordered_at=ordered_at)
+            lambda c: record_status(
+                c, charger_seq, status, received_at, ordered_at=ordered_at, owner=owner
+            )
         )

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
-from capacitor_edge.storage.events import append_charger_event
+from capacitor_edge.storage.events import append_charger_event, append_event
+
+STATUS_CHANGED = "connector.status_changed"
 
 
 @dataclass(frozen=True)
@@ -59,13 +62,16 @@ def record_status(
     received_at: str,
     *,
     ordered_at: str | None = None,
+    owner: tuple[str, str] | None = None,
 ) -> None:
     """Keep one history row and make it the connector's current status.
 
     Chargers replay queued StatusNotifications after an outage, so an older notification must
     not overwrite a newer current status; it still goes into the history. ``ordered_at``, when
     given, is the time the current status is ordered and shown by instead of the charger's
-    (its clock is not set); the history row keeps the charger's time.
+    (its clock is not set); the history row keeps the charger's time. ``owner``: the charger's
+    (organisation, chargeBoxId) when the caller knows them (a live session does; they never
+    change for a registration), saving the event its look-up of the charger row.
     """
     values = (
         charger_seq,
@@ -101,7 +107,7 @@ def record_status(
     # An event when the connector's current state really changed: not for a replayed older
     # notification (not current), nor for the same state reported again.
     if upsert.rowcount == 1 and (previous is None or tuple(previous) != values[2:7]):
-        data = {
+        data: dict[str, Any] = {
             "connectorId": status.connector_id,
             "status": status.status,
             "previousStatus": None if previous is None else previous[0],
@@ -111,4 +117,10 @@ def record_status(
             "vendorErrorCode": status.vendor_error_code,
             "timestamp": status.timestamp,
         }
-        append_charger_event(conn, charger_seq, "connector.status_changed", received_at, data)
+        if owner is None:
+            append_charger_event(conn, charger_seq, STATUS_CHANGED, received_at, data)
+        else:
+            # The history row's foreign key has just checked that the charger row exists.
+            org_id, charge_box_id = owner
+            data = {"chargeBoxId": charge_box_id, **data}
+            append_event(conn, org_id, STATUS_CHANGED, received_at, data, charge_box_id)

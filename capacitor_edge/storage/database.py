@@ -281,14 +281,16 @@ class Database:
         result: T = item.result
         return result
 
-    def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> None:
+    def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> bool:
         """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
         answered about, such as the frame trace): committed with the next awaited write, or
-        after ``detached_delay_s`` at the latest. Dropped if the database is closing."""
+        after ``detached_delay_s`` at the latest. Dropped (False) if the database is closing or
+        the disk is full."""
         if self._closing or self.health.current.status == "full":
-            return
+            return False
         self._pending.append(Write(fn, detached=True))
         self._queued.set()
+        return True
 
     def _commit(self, batch: list[Write[Any]]) -> StorageFailure | None:
         """Commit ``batch``; the storage failure that hit it, if one did."""

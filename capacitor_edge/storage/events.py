@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.uplink_cursors import held_back
 
@@ -65,6 +67,31 @@ class Event:
         return f"evt_{self.seq}"
 
 
+#: Value types orjson writes exactly as ``json.dumps`` reads back (no NaN, no subclasses).
+_FLAT_TYPES = frozenset({str, int, bool, type(None)})
+
+
+def encode_data(data: dict[str, Any]) -> str:
+    """An event's ``data`` as compact JSON, exactly as ``json.dumps`` with separators writes
+    it. A flat object of strings, integers, booleans and nulls (what the busiest events hold:
+    a connector's status) is written by orjson, ~20x faster than ``json.dumps``, which builds
+    an encoder per call (4 % of a StatusNotification round trip, docs/PERFORMANCE.md issue
+    21); anything else, and what orjson refuses (integers beyond 64 bits, lone surrogates) or
+    would write differently (non-ASCII text), by the standard library."""
+    if _FLAT_TYPES.issuperset(map(type, data.values())):  # a generator in all() costs 3x
+        try:
+            encoded = orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            # Non-ASCII text: json.dumps escapes it (\u00e9), orjson writes UTF-8. The same
+            # once parsed, but the stream and webhooks send the stored text (json(data)) as it
+            # is: keep those bytes as they were.
+            if encoded.isascii():
+                return encoded.decode()
+    return json.dumps(data, separators=(",", ":"))
+
+
 def append_event(
     conn: sqlite3.Connection,
     org_id: str,
@@ -76,7 +103,7 @@ def append_event(
     """Write one event in the caller's transaction; its sequence number."""
     cursor = conn.execute(
         "INSERT INTO events (org_id, type, charge_box_id, at, data) VALUES (?, ?, ?, ?, ?)",
-        (org_id, type_, charge_box_id, at, json.dumps(data, separators=(",", ":"))),
+        (org_id, type_, charge_box_id, at, encode_data(data)),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid

@@ -229,7 +229,7 @@ class ChargerConnection:
                     metrics.MESSAGES_RECEIVED.count(metrics.UNKNOWN_ACTION, metrics.DROPPED)
                     log.info("dropped a binary frame that is not UTF-8", extra=self.log_extra)
                     continue
-            self._messages.trace(self._charger, "in", message)
+            self._messages.trace(self._charger, "in", message, self._charger.connection.last_seen)
             try:
                 for event in session.receive(message):
                     await self._dispatch(event)

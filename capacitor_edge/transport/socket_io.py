@@ -53,20 +53,25 @@ class SocketIO:
             except OSError:
                 return b""  # reset by the peer: as the stream says, the connection broke
 
-    async def send_all(self, data: bytes) -> None:
-        """All of ``data``, or :class:`trio.BrokenResourceError` /
-        :class:`trio.ClosedResourceError` as the stream would raise."""
+    def send_now(self, data: bytes) -> int:
+        """As much of ``data`` as the socket takes without waiting (0 for a stream that is not
+        a plain socket), or :class:`trio.BrokenResourceError` /
+        :class:`trio.ClosedResourceError` as the stream would raise. No checkpoint."""
         if self._fd < 0:
-            await self._stream.send_all(data)
-            return
+            return 0
         try:
-            sent = os.write(self._open_fd(), data)
+            return os.write(self._open_fd(), data)
         except BlockingIOError:
-            sent = 0
+            return 0
         except OSError as error:
             if error.errno == errno.EBADF:
                 raise trio.ClosedResourceError from None
             raise trio.BrokenResourceError from error
+
+    async def send_all(self, data: bytes) -> None:
+        """All of ``data``, or :class:`trio.BrokenResourceError` /
+        :class:`trio.ClosedResourceError` as the stream would raise."""
+        sent = self.send_now(data)
         if sent < len(data):
-            # The socket buffer is full: trio's stream waits for room.
-            await self._stream.send_all(memoryview(data)[sent:])
+            # The socket buffer is full (or not a plain socket): trio's stream waits for room.
+            await self._stream.send_all(memoryview(data)[sent:] if sent else data)

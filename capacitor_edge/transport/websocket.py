@@ -124,8 +124,18 @@ class WebSocket:
         if not payload:
             return  # nothing, or only the end-of-stream marker: the listener closes the stream
         lock = self._send_lock
+        if not lock.locked():
+            # The common case: no send is waiting for room, and the socket takes it all at once
+            # (no checkpoint, so nothing can come in between): no lock to take and give back.
+            try:
+                sent = self._io.send_now(payload)
+            except (trio.BrokenResourceError, trio.ClosedResourceError):
+                raise self._closed_now() from None
+            if sent == len(payload):
+                return
+            payload = payload[sent:]  # the rest waits for room, holding the lock
         try:
-            lock.acquire_nowait()  # the common case, without a scheduler round trip
+            lock.acquire_nowait()  # free unless a send waits for room: no scheduler round trip
         except trio.WouldBlock:
             await lock.acquire()
         try:
@@ -154,7 +164,10 @@ class WebSocket:
         if data:
             if self._held:
                 data, self._held = self._held + data, b""
-            self._receive(data)
+            if self._receive(data):
+                # Only whole text frames (the common read): the protocol saw nothing, so it
+                # has nothing to send and its state is unchanged.
+                return
         else:
             if self._held:
                 protocol.receive_data(self._held)  # a frame cut short: the parser says so
@@ -168,37 +181,41 @@ class WebSocket:
         if not data or protocol.state is State.CLOSED or protocol.close_expected():
             self._closed_now()
 
-    def _receive(self, data: bytes | bytearray) -> None:
+    def _receive(self, data: bytes | bytearray) -> bool:
         """Whole masked text frames straight to messages (frame_codec), every other frame to the
-        protocol's parser, a frame's incomplete start held for the next read."""
+        protocol's parser, a frame's incomplete start held for the next read. True if the
+        protocol was not involved."""
         protocol = self._protocol
         max_size = protocol.max_message_size
         at, size = 0, len(data)
+        simple = True
         while at < size:
             if protocol.state is not State.OPEN:
                 # Closing or failed: the protocol decides what still counts (RFC 6455 §7.1.7).
                 protocol.receive_data(data[at:])
                 self._take_events()
-                return
+                return False
             kind, value, end = frame_codec.next_frame(data, at, max_size)
             if kind == frame_codec.TEXT and self._parts is None:
                 try:
                     self._messages.append(value.decode("utf-8"))
                 except UnicodeDecodeError:
                     protocol.fail(CLOSE_INVALID_DATA, "text frame is not UTF-8")  # RFC 6455 §8.1
-                    return
+                    return False
             elif kind == frame_codec.INCOMPLETE:
                 self._held = data[at:]
-                return
+                return simple
             elif kind == frame_codec.OVERSIZE:
                 protocol.receive_data(data[at:])  # fails the connection with 1009
                 self._take_events()
-                return
+                return False
             else:  # OTHER, or a text frame inside a fragmented message (the parser's error)
+                simple = False
                 protocol.receive_data(data[at:end])
                 if not self._take_events():
-                    return
+                    return False
             at = end
+        return simple
 
     def _take_events(self) -> bool:
         """Messages, pongs and fragments from the protocol's parser; False once it failed."""
