@@ -31,6 +31,7 @@ from capacitor_edge.transport.handshake import (
     HandshakeGate,
     LinkFacts,
     TlsFailed,
+    forget_request,
     peer_address,
     release_tls,
     tls_handshake,
@@ -286,12 +287,14 @@ class OcppListener:
         """The open WebSocket, or None if the request was no valid upgrade (the client has been
         answered 400/426 and the attempt is recorded)."""
         try:
-            return await request.accept(subprotocol)
+            ws = await request.accept(subprotocol)
         except HandshakeFailed as failed:
             await self._record_refusal(
                 charger.charge_box_id, charger.org_id, remote, str(failed)[:200]
             )
             return None
+        forget_request(request.protocol)
+        return ws
 
     async def _refuse(
         self,
