@@ -19,6 +19,7 @@ from ocpp.charge_point import snake_to_camel_case
 from ocpp.v16 import call, call_result
 
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.boot_pacing import BootPacing
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
 from capacitor_edge.domain.charging_profiles import (
     allowed_units,
@@ -92,6 +93,8 @@ class SmartCharging:
         #: Reads under way after a boot: a request that needs the features waits for the read
         #: rather than sending a second GetConfiguration behind it.
         self._reading: dict[int, trio.Event] = {}
+        #: In a boot storm the reads wait for the boots to pause (domain/boot_pacing.py).
+        self._pacing = BootPacing()
         self._boots, self._booted = trio.open_memory_channel[tuple[int, str, trio.Event]](
             _BOOT_QUEUE
         )
@@ -281,6 +284,7 @@ class SmartCharging:
         again and its lasting profiles re-applied. Not awaited: the Boot answer waits for
         neither."""
         self._fresh.discard(charger_seq)
+        self._pacing.note()
         reading = trio.Event()
         try:
             self._boots.send_nowait((charger_seq, charge_box_id, reading))
@@ -311,7 +315,17 @@ class SmartCharging:
         """Features first, then the re-application: whether the charger takes profiles at all
         is what the re-application needs to know, and one without SmartCharging is sent none."""
         try:
-            charger = await self._chargers.find(charge_box_id)
+            async with self._pacing.turn(trio.current_time()):
+                await self._read_and_reapply(charger_seq, charge_box_id, reading)
+        finally:
+            self._done_reading(charger_seq, reading)  # also if cancelled while waiting
+
+    async def _read_and_reapply(
+        self, charger_seq: int, charge_box_id: str, reading: trio.Event
+    ) -> None:
+        try:
+            # An indexed point read on the loop's thread: one per boot, so a storm's worth.
+            charger = await self._chargers.find_for_link(charge_box_id)
             if charger is None or charger.seq != charger_seq:
                 return
             principal = Principal(charger.org_id, SYSTEM_KEY)
