@@ -599,6 +599,8 @@ def bench_storm(count: int, args: argparse.Namespace, workdir: Path, template: P
                 ready = clients.expect("ready", timeout_s=300)
                 cpu = common.cpu_seconds(server.pid) - cpu0
                 split = [b - a for a, b in zip(split0, common.cpu_split(server.pid), strict=True)]
+                # What the server does after the storm (work it put off) counts too.
+                settled = common.settle_cpu(server.pid, within_s=90) - cpu0
                 if spy is not None:
                     stop_profiler(spy, out)
                 committed = ""
@@ -626,7 +628,8 @@ def bench_storm(count: int, args: argparse.Namespace, workdir: Path, template: P
             f"StatusNotifications answered in {seconds:.1f} s ({round_trips / seconds:,.0f} "
             f"RT/s), server CPU {cpu:.1f} s ({round_trips / cpu if cpu else 0:,.0f} RT/CPU-s, "
             f"incl. handshakes){committed}, at most {args.storm_concurrency} handshakes in flight"
-            f"; server CPU user {split[0]:.1f} s, system {split[1]:.1f} s"
+            f"; server CPU user {split[0]:.1f} s, system {split[1]:.1f} s, until idle "
+            f"after the storm {settled:.1f} s"
             f"; client CPU {ready['client_cpu_s']:.1f} s"
         )
         if ready["errors"]:
