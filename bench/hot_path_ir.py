@@ -40,10 +40,13 @@ import ocpp_bench
 SUMMARY = re.compile(r"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
 
 
-def callgrind_ir(out_dir: Path) -> int:
-    """The largest totals line of the dumps in ``out_dir`` (one per dump, every thread)."""
+def callgrind_ir(out_dir: Path, skip: frozenset[Path] = frozenset()) -> int:
+    """The largest totals line of the dumps in ``out_dir`` (one per dump, every thread),
+    leaving out the dumps in ``skip``."""
     total = 0
     for dump in out_dir.glob("callgrind.out*"):
+        if dump in skip:
+            continue
         for match in SUMMARY.finditer(dump.read_text(errors="replace")):
             total += int(match.group(1))
     return total
@@ -93,15 +96,17 @@ def storm_run(
                 subprocess.run([*control, "-d", str(server.pid)], check=True, capture_output=True)
                 time.sleep(1.0)
                 storm = callgrind_ir(out_dir)
+                seen = frozenset(out_dir.glob("callgrind.out*"))
                 settle(server.pid)
-                subprocess.run([*control, "-i", "off", str(server.pid)], check=True)
                 subprocess.run([*control, "-d", str(server.pid)], check=True, capture_output=True)
                 time.sleep(1.0)
+                after = callgrind_ir(out_dir, seen)
+                subprocess.run([*control, "-i", "off", str(server.pid)], check=True)
                 clients.say("go")
                 clients.say("stop")
             finally:
                 clients.finish()
-        return storm, callgrind_ir(out_dir)
+        return storm, storm + after
 
 
 def one_run(
