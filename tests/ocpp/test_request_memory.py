@@ -1,22 +1,28 @@
 """The upgrade request is not kept for the connection's life (issue 21: memory per idle
 charger). ``websockets``' parser generator kept the parsed request as a local;
 ``forget_request`` swaps it for a fresh frame reader where that is exact, and frames still read
-as before; a frame the client began right behind its request keeps the old parser."""
+as before; a frame the client began right behind its request keeps the old parser. Nor are
+the handshake gate's entry and a logging frame object kept by an idle session."""
 
 from __future__ import annotations
 
 import gc
 import weakref
+from types import FrameType
 
 import trio
 import trio.testing
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
 from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
-from capacitor_edge.transport.handshake import forget_request
+from capacitor_edge.transport.handshake import Pending, forget_request
+from capacitor_edge.transport.listener import OcppListener
 from capacitor_edge.transport.websocket import read_upgrade_request
+from tests.conftest import Appliance
+from tests.ocpp.helpers import BOOT, call, charger_socket, register
 
 LIMIT = 1000
 
@@ -82,3 +88,23 @@ async def test_a_frame_pipelined_behind_the_request_keeps_the_old_parser() -> No
             (Opcode.TEXT, b'[2,"1","Heartbeat",{}]')
         ]
         assert ws.closed is None
+
+
+async def test_an_idle_session_holds_no_handshake_leftovers(appliance: Appliance) -> None:
+    """While a charger sits connected, the server keeps neither its upgrade request, nor the
+    handshake gate's entry, nor a frame object ``logging`` made for the session's coroutine."""
+    with trio.fail_after(10):
+        async with appliance.client() as api:
+            await register(api, "CP-IDLE")
+        async with charger_socket(appliance, "CP-IDLE") as ws:
+            assert (await call(ws, "BootNotification", BOOT))[0] == 3
+            gc.collect()
+            alive = gc.get_objects()
+            assert not [o for o in alive if isinstance(o, Request)]
+            assert not [o for o in alive if isinstance(o, Pending)]
+            session_frames = [
+                o
+                for o in alive
+                if isinstance(o, FrameType) and o.f_code is OcppListener._run_session.__code__
+            ]
+            assert session_frames == []
