@@ -57,11 +57,11 @@ class BootPacing:
         return self._count * math.exp(-(now - self._at) / DECAY_S) >= STORM_BOOTS
 
     @asynccontextmanager
-    async def turn(self, booted_at: float) -> AsyncIterator[None]:
+    async def turn(self, booted_at: float, storm: bool | None = None) -> AsyncIterator[None]:
         """Run one charger's after-boot work inside this block (``booted_at`` from
-        :meth:`note`). Whether it waits is decided when it asks: in a storm, until the boots
-        pause."""
-        if self.storming:
+        :meth:`note`). In a storm (``storm``, or if None :attr:`storming` now) it first waits
+        until the boots pause."""
+        if self.storming if storm is None else storm:
             calm = self._calm
             if calm is None:
                 await self._watch(booted_at)
