@@ -68,9 +68,30 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / CLOCK_TICKS
 
 
+def cpu_split(pid: int) -> tuple[float, float]:
+    """(user, system) CPU seconds of ``pid`` (all its threads)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[11]) / CLOCK_TICKS, int(fields[12]) / CLOCK_TICKS
+
+
 def open_files_limits() -> tuple[int, int]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     return soft, hard
+
+
+def settle_cpu(pid: int, *, within_s: float = 10.0, step_s: float = 0.5) -> float:
+    """Wait until ``pid`` is idle (under 2 % of a core over ``step_s``; the server's warm-up
+    after ready compiles the schemas and settles the heap), or ``within_s``; its CPU seconds."""
+    deadline = time.monotonic() + within_s
+    previous = cpu_seconds(pid)
+    while time.monotonic() < deadline:
+        time.sleep(step_s)
+        current = cpu_seconds(pid)
+        if current - previous < 0.02 * step_s:
+            return current
+        previous = current
+    return cpu_seconds(pid)
 
 
 def settle_rss(pid: int, *, within_s: float = 15.0, step_s: float = 0.5) -> int:

@@ -1,7 +1,7 @@
 """Instructions per OCPP round trip in the real server, counted by callgrind: a figure that,
 unlike CPU-seconds, does not move when other work shares the machine.
 
-    python bench/hot_path_ir.py [heartbeat|status] [--chargers 20] [--duration 20]
+    python bench/hot_path_ir.py [heartbeat|status|storm] [--chargers 20] [--duration 20]
                                 [--repeats 1] [--source DIR ...]
 
 ``capacitor-edge serve`` runs under ``valgrind --tool=callgrind`` with instrumentation off
@@ -11,6 +11,12 @@ user-space instructions in that window (every thread: the event loop and the SQL
 are divided by the round trips answered. Kernel work (the socket system calls, fsync) is not
 counted. Under callgrind the server runs ~50x slower, so fewer round trips share each commit
 than at full speed: compare figures of this script with each other, not with CPU-seconds.
+
+``storm``: instrumentation is on from before the first connection; the figures are the
+instructions per charger (connect, boot, two StatusNotifications) until the last one is
+answered, and until the server is idle again (with the work it put off until after the storm).
+``--storm-concurrency`` handshakes at most in flight (under callgrind a handshake takes ~50x as
+long, so fewer than in ``ocpp_bench.py storm``, or they time out).
 
 ``--source`` (repeatable) names snapshots of the package (``git archive`` of a commit,
 extracted) to compare; runs alternate between them, ``--repeats`` rounds.
@@ -35,10 +41,13 @@ import ocpp_bench
 SUMMARY = re.compile(r"^(?:summary|totals):\s*(\d+)", re.MULTILINE)
 
 
-def callgrind_ir(out_dir: Path) -> int:
-    """The largest totals line of the dumps in ``out_dir`` (one per dump, every thread)."""
+def callgrind_ir(out_dir: Path, skip: frozenset[Path] = frozenset()) -> int:
+    """The largest totals line of the dumps in ``out_dir`` (one per dump, every thread),
+    leaving out the dumps in ``skip``."""
     total = 0
     for dump in out_dir.glob("callgrind.out*"):
+        if dump in skip:
+            continue
         for match in SUMMARY.finditer(dump.read_text(errors="replace")):
             total += int(match.group(1))
     return total
@@ -54,6 +63,51 @@ def settle(pid: int, *, idle_share: float = 0.05, within_s: float = 300.0) -> No
         if common.cpu_seconds(pid) - before < 2.0 * idle_share:
             return
     print("  WARNING: the server did not settle before the window")
+
+
+def storm_run(
+    source: Path | None, args: argparse.Namespace, workdir: Path, template: Path
+) -> tuple[int, int]:
+    """(instructions until every charger is answered, until the server is idle again)."""
+    common.SOURCE = source
+    with tempfile.TemporaryDirectory(prefix="capacitor-ir-") as tmp:
+        out_dir = Path(tmp)
+        prefix = [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            "--separate-threads=no",
+            f"--callgrind-out-file={out_dir}/callgrind.out.%p",
+        ]
+        with common.running_server(
+            template=template, start_timeout_s=600, command_prefix=prefix
+        ) as server:
+            settle(server.pid)
+            control = ["callgrind_control"]
+            subprocess.run([*control, "-z", str(server.pid)], check=True, capture_output=True)
+            subprocess.run([*control, "-i", "on", str(server.pid)], check=True)
+            ids = common.charger_ids(args.chargers)
+            extra = ["--connect-concurrency", str(args.storm_concurrency)]
+            extra += ["--max-connect-phase", "900", "--connect-timeout", "600"]
+            clients = ocpp_bench.LoadClients(server, ids, "storm", 1.0, args, workdir, extra)
+            try:
+                ready = clients.expect("ready", timeout_s=900)
+                if ready["booted"] != args.chargers or ready["errors"]:
+                    print(f"  WARNING: {ready['booted']}/{args.chargers} booted")
+                subprocess.run([*control, "-d", str(server.pid)], check=True, capture_output=True)
+                time.sleep(1.0)
+                storm = callgrind_ir(out_dir)
+                seen = frozenset(out_dir.glob("callgrind.out*"))
+                settle(server.pid)
+                subprocess.run([*control, "-d", str(server.pid)], check=True, capture_output=True)
+                time.sleep(1.0)
+                after = callgrind_ir(out_dir, seen)
+                subprocess.run([*control, "-i", "off", str(server.pid)], check=True)
+                clients.say("go")
+                clients.say("stop")
+            finally:
+                clients.finish()
+        return storm, storm + after
 
 
 def one_run(
@@ -101,7 +155,10 @@ def one_run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("scenario", choices=["heartbeat", "status"], nargs="?", default="heartbeat")
+    parser.add_argument(
+        "scenario", choices=["heartbeat", "status", "storm"], nargs="?", default="heartbeat"
+    )
+    parser.add_argument("--storm-concurrency", type=int, default=20)
     parser.add_argument("--chargers", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--repeats", type=int, default=1)
@@ -116,6 +173,15 @@ def main() -> int:
     sources: list[Path | None] = [s.resolve() for s in args.source] or [None]
     for _ in range(args.repeats):
         for source in sources:
+            if args.scenario == "storm":
+                storm, total = storm_run(source, args, workdir, template)
+                print(
+                    f"storm @ {args.chargers} {source or 'working tree'}: "
+                    f"{storm / args.chargers:,.0f} Ir per charger until the last is answered, "
+                    f"{total / args.chargers:,.0f} until idle again",
+                    flush=True,
+                )
+                continue
             ir, round_trips = one_run(args.scenario, source, args, workdir, template)
             per = ir / round_trips if round_trips else 0
             print(

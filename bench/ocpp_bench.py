@@ -49,6 +49,7 @@ import json
 import math
 import queue
 import shutil
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -318,7 +319,9 @@ def py_spy() -> str | None:
     return shutil.which("py-spy")
 
 
-def start_profiler(pid: int, out: Path, duration_s: float) -> subprocess.Popen[bytes] | None:
+def start_profiler(
+    pid: int, out: Path, duration_s: float, rate: int = 100
+) -> subprocess.Popen[bytes] | None:
     tool = py_spy()
     if tool is None:
         print("  py-spy not found: pip install py-spy into the venv to profile")
@@ -330,6 +333,8 @@ def start_profiler(pid: int, out: Path, duration_s: float) -> subprocess.Popen[b
         str(pid),
         "--duration",
         str(int(duration_s)),
+        "--rate",
+        str(rate),
         "--format",
         "raw",
         "--output",
@@ -342,6 +347,25 @@ def start_profiler(pid: int, out: Path, duration_s: float) -> subprocess.Popen[b
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def stop_profiler(spy: subprocess.Popen[bytes], out: Path) -> None:
+    """End a py-spy recording early (SIGINT makes it write its output) and print its top."""
+    spy.send_signal(signal.SIGINT)
+    try:
+        spy.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        spy.kill()
+        spy.wait(timeout=10)
+    if not out.exists():
+        print("  py-spy produced no profile (ptrace not permitted?)")
+        return
+    print(f"  profile → {out}; top self-time frames:")
+    for frame, samples, share in common.top_self_frames(out, 15):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
+    print("  top inclusive frames in capacitor_edge:")
+    for frame, samples, share in common.top_inclusive_frames(out, 25, contains="capacitor_edge"):
+        print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
 
 
 def closed_loop(
@@ -548,7 +572,15 @@ def bench_storm(count: int, args: argparse.Namespace, workdir: Path, template: P
     for name in order(args, 1):
         print(f"storm: {count} chargers, {name}")
         with serving(name, args, template) as server:
-            cpu0 = common.cpu_seconds(server.pid)
+            # The storm starts once the server's warm-up after ready is done: its cost is
+            # start-up's (docs/PERFORMANCE.md, start-up sections), not the connections'.
+            common.settle_cpu(server.pid)
+            spy = None
+            if args.storm_profile and name == "ours":
+                out = Path(args.profile_dir) / f"capacitor-storm-{count}.pyspy.txt"
+                spy = start_profiler(server.pid, out, 600, rate=400)
+                time.sleep(1.0)  # py-spy attaches
+            cpu0, split0 = common.cpu_seconds(server.pid), common.cpu_split(server.pid)
             clients = LoadClients(
                 server,
                 ids,
@@ -566,6 +598,11 @@ def bench_storm(count: int, args: argparse.Namespace, workdir: Path, template: P
             try:
                 ready = clients.expect("ready", timeout_s=300)
                 cpu = common.cpu_seconds(server.pid) - cpu0
+                split = [b - a for a, b in zip(split0, common.cpu_split(server.pid), strict=True)]
+                # What the server does after the storm (work it put off) counts too.
+                settled = common.settle_cpu(server.pid, within_s=90) - cpu0
+                if spy is not None:
+                    stop_profiler(spy, out)
                 committed = ""
                 if name == "ours":
                     statuses = count_rows(
@@ -591,6 +628,9 @@ def bench_storm(count: int, args: argparse.Namespace, workdir: Path, template: P
             f"StatusNotifications answered in {seconds:.1f} s ({round_trips / seconds:,.0f} "
             f"RT/s), server CPU {cpu:.1f} s ({round_trips / cpu if cpu else 0:,.0f} RT/CPU-s, "
             f"incl. handshakes){committed}, at most {args.storm_concurrency} handshakes in flight"
+            f"; server CPU user {split[0]:.1f} s, system {split[1]:.1f} s, until idle "
+            f"after the storm {settled:.1f} s"
+            f"; client CPU {ready['client_cpu_s']:.1f} s"
         )
         if ready["errors"]:
             details += f", errors {ready['errors']}"
@@ -950,6 +990,9 @@ def main(argv: list[str] | None = None) -> int:
         help="after the benchmarks, profile ours under py-spy (default: heartbeat status)",
     )
     parser.add_argument("--profile-dir", default="/tmp")
+    parser.add_argument(
+        "--storm-profile", action="store_true", help="storm: record ours under py-spy"
+    )
     parser.add_argument("--workdir", type=Path, help="keep templates here (reused across runs)")
     parser.add_argument(
         "--server-wrapper",

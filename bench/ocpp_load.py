@@ -267,13 +267,30 @@ class Charger:
             await self.link.send(json.dumps([2, unique_id, action, payload]))
             while True:
                 frame = json.loads(await self.link.receive())
+                if frame[0] == 2:
+                    await self.answer(frame)
+                    continue
                 if frame[1] != unique_id:
-                    continue  # a server-initiated CALL or a stale answer: not ours
+                    continue  # a stale answer: not ours
                 if frame[0] == 3:
                     return frame[2]
                 if frame[0] == 4:
                     raise CallFailed(f"CALLERROR:{frame[2]}")
                 raise CallFailed(f"unexpected message type {frame[0]}")
+
+    async def answer(self, frame: list[Any]) -> None:
+        """Answer a CALL from the server as a charger would: ours reads a charger's features
+        after each boot (GetConfiguration), and an unanswered CALL would hold its state on the
+        server until the call timeout, which the idle and storm figures would count."""
+        _, unique_id, action, payload = frame
+        reply: list[Any]
+        if action == "GetConfiguration":
+            reply = [3, unique_id, {"configurationKey": [], "unknownKey": payload.get("key", [])}]
+        elif action == "ChangeConfiguration":
+            reply = [3, unique_id, {"status": "Accepted"}]
+        else:
+            reply = [4, unique_id, "NotImplemented", "", {}]
+        await self.link.send(json.dumps(reply))
 
 
 def now_iso() -> str:
@@ -414,7 +431,9 @@ async def run(args: argparse.Namespace, ids: list[str]) -> dict[str, Any]:
             holds.add(scope)
             try:
                 while True:
-                    await charger.link.receive()  # neither server sends CALLs to idle chargers
+                    frame = json.loads(await charger.link.receive())
+                    if frame[0] == 2:
+                        await charger.answer(frame)
             except (OSError, LinkClosed, trio.BrokenResourceError, trio.ClosedResourceError) as e:
                 stats.errors[f"idle:{_kind(e)}"] += 1
             finally:

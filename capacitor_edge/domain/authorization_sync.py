@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import trio
 
+from capacitor_edge.domain.boot_pacing import BootPacing
 from capacitor_edge.domain.charger_calls import snake_status
 from capacitor_edge.domain.errors import CallUnanswered, StorageFailure
 from capacitor_edge.domain.keys import Principal
@@ -56,12 +57,15 @@ class AuthorizationSync:
         self._sync = sync
         self._policy = dict(policy)
         self._send, self._receive = trio.open_memory_channel[tuple[str, str]](_QUEUE)
+        #: In a boot storm the work after each boot waits for the boots to pause.
+        self._pacing = BootPacing()
 
     def rebooted(self, charger_seq: int, charge_box_id: str) -> None:
         """A charger booted on a new connection (not awaited: the Boot answer waits for
         nothing of this)."""
         self._lists.fresh.discard(charger_seq)
         if self._policy or self._sync:
+            self._pacing.note()
             self._queue("boot", charge_box_id)
 
     def tags_changed(self, org_id: str) -> None:
@@ -88,14 +92,23 @@ class AuthorizationSync:
             task_status.started()
             async for kind, name in self._receive:
                 if kind == "boot":
-                    nursery.start_soon(self._contained, name, True)
+                    nursery.start_soon(self._after_boot, name)
                 else:
                     for link in self._live.links():
                         nursery.start_soon(self._contained, link.charge_box_id, False, name)
 
+    async def _after_boot(self, charge_box_id: str) -> None:
+        async with self._pacing.turn(trio.current_time()):
+            await self._contained(charge_box_id, True)
+
     async def _contained(self, charge_box_id: str, booted: bool, org_id: str | None = None) -> None:
         try:
-            charger = await self._chargers.find(charge_box_id, org_id)
+            charger = await (
+                # After a boot (any organisation): an indexed point read on the loop's thread.
+                self._chargers.find_for_link(charge_box_id)
+                if org_id is None
+                else self._chargers.find(charge_box_id, org_id)
+            )
             if charger is None:
                 return
             async with self._lists.lock(charger.seq):

@@ -17,6 +17,7 @@ from typing import Any
 import trio
 
 from capacitor_edge.clock import Clock, iso_z
+from capacitor_edge.domain.boot_pacing import BootPacing
 from capacitor_edge.domain.charger_calls import ChargerCalls, snake_status
 from capacitor_edge.domain.charging_profiles import (
     allowed_units,
@@ -91,6 +92,11 @@ class SmartCharging:
         #: Reads under way after a boot: a request that needs the features waits for the read
         #: rather than sending a second GetConfiguration behind it.
         self._reading: dict[int, trio.Event] = {}
+        #: In a boot storm the reads wait for the boots to pause (domain/boot_pacing.py);
+        #: a request that needs the features meanwhile reads them itself, so the load
+        #: controller's safe default after a power cut does not wait for the storm's end.
+        self._pacing = BootPacing()
+        self._deferred: set[int] = set()
         self._boots, self._booted = trio.open_memory_channel[tuple[int, str, trio.Event]](
             _BOOT_QUEUE
         )
@@ -123,8 +129,8 @@ class SmartCharging:
         """The charger's setup with its features, read from it once after each boot (or on
         first use if that read failed)."""
         reading = self._reading.get(charger.seq)
-        if reading is not None:
-            await reading.wait()
+        if reading is not None and charger.seq not in self._deferred:
+            await reading.wait()  # under way: no second GetConfiguration behind it
         setup = await self._profiles.setup(charger.seq)
         if charger.seq in self._fresh and setup.feature_profiles is not None:
             return setup
@@ -280,6 +286,9 @@ class SmartCharging:
         again and its lasting profiles re-applied. Not awaited: the Boot answer waits for
         neither."""
         self._fresh.discard(charger_seq)
+        self._pacing.note()
+        if self._pacing.storming:
+            self._deferred.add(charger_seq)
         reading = trio.Event()
         try:
             self._boots.send_nowait((charger_seq, charge_box_id, reading))
@@ -310,12 +319,29 @@ class SmartCharging:
         """Features first, then the re-application: whether the charger takes profiles at all
         is what the re-application needs to know, and one without SmartCharging is sent none."""
         try:
-            charger = await self._chargers.find(charge_box_id)
+            storm = charger_seq in self._deferred
+            async with self._pacing.turn(trio.current_time(), storm):
+                self._deferred.discard(charger_seq)
+                await self._read_and_reapply(charger_seq, charge_box_id, reading)
+        finally:
+            self._deferred.discard(charger_seq)
+            self._done_reading(charger_seq, reading)  # also if cancelled while waiting
+
+    async def _read_and_reapply(
+        self, charger_seq: int, charge_box_id: str, reading: trio.Event
+    ) -> None:
+        try:
+            # An indexed point read on the loop's thread: one per boot, so a storm's worth.
+            charger = await self._chargers.find_for_link(charge_box_id)
             if charger is None or charger.seq != charger_seq:
                 return
             principal = Principal(charger.org_id, SYSTEM_KEY)
             try:
-                _check_supported(charger, await self._read_features(principal, charger))
+                if charger_seq in self._fresh:  # read by a request while this one waited
+                    setup = await self._profiles.setup(charger_seq)
+                else:
+                    setup = await self._read_features(principal, charger)
+                _check_supported(charger, setup)
             except CallUnanswered as failed:
                 log.warning(
                     "features of %s not read after boot (read on first use): %s",

@@ -22,6 +22,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import trio
+from websockets.protocol import Protocol
+from websockets.server import ServerProtocol
+from websockets.streams import StreamReader
 
 from capacitor_edge.transport.tls import client_common_name
 
@@ -44,6 +47,31 @@ def peer_address(stream: trio.SocketStream) -> str:
         return str(stream.socket.getpeername()[0])
     except OSError:
         return "unknown"
+
+
+def forget_request(protocol: ServerProtocol) -> bool:
+    """Let the upgrade request go once it is answered. ``websockets``' parser is one generator
+    for the connection's life, and its handshake step keeps the parsed request (headers, ~2.6
+    KiB) as a local while it goes on to read frames: measured with tracemalloc, the largest
+    item an idle charger held (docs/PERFORMANCE.md, issue 21's storm section).
+
+    The generator is swapped for a fresh frame reader only where that is exact: suspended at
+    the top of its frame loop, waiting for data with none buffered (a charger that pipelined
+    part of a frame behind its request keeps the old one). True if it was swapped."""
+    parser = protocol.parser
+    frames = getattr(parser, "gi_yieldfrom", None)  # ServerProtocol.parse -> Protocol.parse
+    waiting = getattr(frames, "gi_yieldfrom", None)  # -> StreamReader.at_eof
+    if (
+        getattr(frames, "gi_code", None) is not Protocol.parse.__code__
+        or getattr(waiting, "gi_code", None) is not StreamReader.at_eof.__code__
+        or protocol.reader.buffer
+    ):
+        return False
+    fresh = Protocol.parse(protocol)
+    next(fresh)  # to its first wait for data, as the old one was
+    parser.close()
+    protocol.parser = fresh
+    return True
 
 
 class TlsFailed(Exception):
