@@ -93,6 +93,13 @@ class Receiver:
         self._process.join()
 
 
+def user_system_seconds(pid: int) -> tuple[float, float]:
+    """(utime, stime) of ``pid``: how much of the server's CPU is the kernel's (socket I/O)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[11]) / common.CLOCK_TICKS, int(fields[12]) / common.CLOCK_TICKS
+
+
 def read_stream(url: str, key: str, counts: list[int], index: int, stop: threading.Event) -> None:
     with (
         httpx.Client(timeout=None) as client,
@@ -183,10 +190,11 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
                 spy = start_profiler(server.pid, out, args.duration)
                 time.sleep(1.0)  # py-spy attaches
             delivered0 = receiver.count
-            cpu0 = common.cpu_seconds(server.pid)
+            cpu0, split0 = common.cpu_seconds(server.pid), user_system_seconds(server.pid)
             clients.say("go")
             done = clients.expect("done", timeout_s=args.duration + 120)
             cpu = common.cpu_seconds(server.pid) - cpu0
+            split = user_system_seconds(server.pid)
             in_window = receiver.count - delivered0
             if spy is not None:
                 spy.wait(timeout=60)
@@ -206,6 +214,7 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
         "delivered_per_s": in_window / done["seconds"] if name == "consumers" else None,
         "sse_events": sum(counts),
         "round_trips": done["round_trips"],
+        "system_share": (split[1] - split0[1]) / cpu if cpu > 0 else 0.0,
         **drain,
     }
     print(f"  {name}: {result}")

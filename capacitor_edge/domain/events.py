@@ -93,6 +93,13 @@ class Events:
         shape = WEBHOOK_JSON if webhook_body else API_JSON
         return await self._store.serialised(shape, org_id, after, limit, types, charge_box_id, upto)
 
+    async def tail(
+        self, org_id: str, after: int, upto: int, limit: int
+    ) -> list[tuple[int, str, str | None, str]]:
+        """(seq, type, chargeBoxId, JSON as the API shows it) of every one of the
+        organisation's events after ``after`` up to ``upto``: the live streams' shared read."""
+        return await self._store.tail(org_id, after, upto, limit)
+
     async def find(self, org_id: str, seq: int) -> Event | None:
         return await self._store.find(org_id, seq)
 

@@ -29,6 +29,8 @@ WRITING_POLL_S = 0.002
 #: run of steps (a backlog being delivered) tests for idleness once a slice, not every step,
 #: which would hold each webhook worker until the others' answers had come in too.
 IDLE_SLICE_S = 0.01
+#: What the turns found is forgotten when none was given for this long.
+STALE_AFTER_S = 1.0
 
 
 class IdleTurns:
@@ -44,25 +46,39 @@ class IdleTurns:
         self._poll_s = poll_s
         self._slice_s = slice_s
         self._idle_until = -math.inf
+        #: Since when turns have found the box busy (None: the last one found it idle), and
+        #: when the last turn was given: the live streams space their reads by it.
+        self._busy_since: float | None = None
+        self._last_turn = -math.inf
         #: Consumers waiting for a turn now.
         self.waiting = 0
         #: Set when the box is next idle; None while nobody waits. Consumers waiting at the
         #: same time share one wait (one task watches the box, the others sleep on this).
         self._round: trio.Event | None = None
 
+    def busy_for(self) -> float:
+        """How long the turns have found the box busy without a break: 0 when the last one
+        found it idle, or when no turn was given for ``STALE_AFTER_S`` (what they found then
+        says nothing of now). The live streams space their reads by it (domain/event_feed.py)."""
+        now = trio.current_time()
+        if self._busy_since is None or now - self._last_turn > STALE_AFTER_S:
+            return 0.0
+        return now - self._busy_since
+
     async def turn(self) -> None:
         """Return when the box is idle, or after at most ``forced_after_s``."""
         if trio.current_time() < self._idle_until and not self._writing():
             await trio.lowlevel.checkpoint()  # a step of the others' first, as any turn
-            return
-        self.waiting += 1
-        try:
-            await self._wait()
-        finally:
-            self.waiting -= 1
+        else:
+            self.waiting += 1
+            try:
+                await self._wait()
+            finally:
+                self.waiting -= 1
+        self._last_turn = trio.current_time()
 
     async def _wait(self) -> None:
-        with trio.move_on_after(self._forced_after_s):
+        with trio.move_on_after(self._forced_after_s) as bound:
             current = self._round
             if current is not None:
                 await current.wait()
@@ -75,6 +91,8 @@ class IdleTurns:
                 # turn early, never one missed).
                 self._round = None
                 current.set()
+        if bound.cancelled_caught and self._busy_since is None:
+            self._busy_since = trio.current_time()
 
     async def _until_idle(self) -> None:
         # trio's public idle test lives in trio.testing, which imports pytest (its RaisesGroup
@@ -87,6 +105,7 @@ class IdleTurns:
             # MockClock autojump uses), cheap to wait on: nothing polls while work remains.
             await wait_all_tasks_blocked()
             if not self._writing():
+                self._busy_since = None
                 self._idle_until = trio.current_time() + self._slice_s
                 return
             await trio.sleep(self._poll_s)
