@@ -202,7 +202,7 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
         finally:
             clients.finish()
         drain: dict[str, float] = {}
-        if name == "consumers":
+        if name == "consumers" and not args.no_drain:
             drain = measure_drain(server, receiver, before)
         stop.set()
         receiver.stop()
@@ -222,7 +222,7 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
 
 
 def mean(results: list[dict[str, Any]], key: str) -> float:
-    return float(statistics.mean(r[key] for r in results))
+    return float(statistics.mean(r.get(key) or 0.0 for r in results))  # --no-drain: none
 
 
 def summarise(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> str:
@@ -278,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--client", choices=["sansio", "trio-websocket"], default="sansio")
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
+    parser.add_argument(
+        "--no-drain", action="store_true", help="skip the backlog's drain (quicker A/B rounds)"
+    )
     parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
     parser.add_argument("--readers", type=int, default=SSE_READERS)
     parser.add_argument("--only", choices=["bare", "consumers"], action="append")

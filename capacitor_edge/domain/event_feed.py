@@ -20,7 +20,7 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 
 import trio
 
-from capacitor_edge.domain.event_tail import Reader, Render, Tail
+from capacitor_edge.domain.event_tail import MAX_BYTES, MAX_EVENTS, Reader, Render, Tail
 from capacitor_edge.domain.events import Events
 
 #: Ticks of the shared grid while the box is not kept busy.
@@ -42,6 +42,8 @@ class EventFeed:
         tick_s: float = TICK_S,
         loaded_tick_s: float = LOADED_TICK_S,
         loaded_after_s: float = LOADED_AFTER_S,
+        tail_events: int = MAX_EVENTS,
+        tail_bytes: int = MAX_BYTES,
     ) -> None:
         self._events = events
         self._render = render
@@ -50,6 +52,7 @@ class EventFeed:
         self._tick_s = tick_s
         self._loaded_tick_s = loaded_tick_s
         self._loaded_after_s = loaded_after_s
+        self._tail_bounds = (tail_events, tail_bytes)
         self.tails: dict[str, Tail] = {}
 
     def interval(self) -> float:
@@ -132,7 +135,7 @@ class EventFeed:
                 return await self._events.tail(org_id, after, upto, limit)
 
             tail = self.tails[org_id] = Tail(
-                read_rows, self._render, self._events.head, self._batch
+                read_rows, self._render, self._events.head, self._batch, *self._tail_bounds
             )
         tail.readers.add(reader)
         return tail
