@@ -17,7 +17,7 @@ Reported: round trips per second (wall) and per server CPU-second, the ratio con
 then the backlog's drain once the load stops (until every webhook has had every event): events
 delivered per second to the local receiver, and per server CPU-second; SSE events read.
 ``--source DIR`` runs the server from another source tree (A/B), ``--only`` one kind of run,
-``--profile-dir`` records the server under py-spy in the runs with consumers.
+``--profile-dir`` records the server under py-spy in each run (one file per kind of run).
 """
 
 from __future__ import annotations
@@ -131,10 +131,10 @@ def print_profile(out: Path) -> None:
     if not out.exists():
         print("  py-spy produced no profile (ptrace not permitted?)")
         return
-    print(f"  consumers: top self-time frames (py-spy, idle excluded), {out}:")
+    print(f"  top self-time frames (py-spy, idle excluded), {out}:")
     for frame, samples, share in common.top_self_frames(out, 20):
         print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
-    print("  consumers: top inclusive frames in capacitor_edge:")
+    print("  top inclusive frames in capacitor_edge:")
     for frame, samples, share in common.top_inclusive_frames(out, 25, contains="capacitor_edge"):
         print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
 
@@ -181,12 +181,15 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
                 )
                 reader.start()
                 readers.append(reader)
-        clients = ocpp_bench.LoadClients(server, ids, "status", args.duration, args, workdir)
+        # --paced: open loop at a fixed rate, so both kinds of run do the same round trips at
+        # the same batch sizes, and the CPU-seconds compare on a loaded machine too.
+        scenario, extra = ("paced", ["--rate", str(args.paced)]) if args.paced else ("status", [])
+        clients = ocpp_bench.LoadClients(server, ids, scenario, args.duration, args, workdir, extra)
         try:
             clients.expect("ready", timeout_s=300)
             spy = None
-            if args.profile_dir and name == "consumers":
-                out = Path(args.profile_dir) / "capacitor-events-consumers.pyspy.txt"
+            if args.profile_dir:
+                out = Path(args.profile_dir) / f"capacitor-events-{name}.pyspy.txt"
                 spy = start_profiler(server.pid, out, args.duration)
                 time.sleep(1.0)  # py-spy attaches
             delivered0 = receiver.count
@@ -281,12 +284,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-drain", action="store_true", help="skip the backlog's drain (quicker A/B rounds)"
     )
+    parser.add_argument(
+        "--paced", type=float, help="StatusNotifications/s in total (open loop) instead"
+    )
     parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
     parser.add_argument("--readers", type=int, default=SSE_READERS)
     parser.add_argument("--only", choices=["bare", "consumers"], action="append")
     parser.add_argument("--source", type=Path, help="run the server from this source tree")
     parser.add_argument(
-        "--profile-dir", help="profile the server under py-spy in the runs with consumers"
+        "--profile-dir", help="profile the server under py-spy (each run's own file)"
     )
     args = parser.parse_args(argv)
     ATTACH.update(webhooks=args.webhooks, readers=args.readers)
