@@ -5,7 +5,6 @@ bounded time (domain/idle_turns.py)."""
 
 from __future__ import annotations
 
-import math
 import threading
 from pathlib import Path
 
@@ -15,13 +14,7 @@ import trio.testing
 
 from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.events import Events
-from capacitor_edge.domain.idle_turns import (
-    FORCED_AFTER_S,
-    LOADED_AFTER_S,
-    LOADED_POLL_S,
-    WRITING_POLL_S,
-    IdleTurns,
-)
+from capacitor_edge.domain.idle_turns import FORCED_AFTER_S, WRITING_POLL_S, IdleTurns
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.events import EventStore
@@ -159,30 +152,3 @@ async def test_a_webhook_delivery_waits_while_a_charger_write_commits(
                 release.set()
         assert receiver.requests[0]["body"]["id"] == f"evt_{seq}"
         await db.close()
-
-
-async def test_under_sustained_load_the_box_is_looked_at_less_often(
-    mock_clock: trio.testing.MockClock,
-) -> None:
-    mock_clock.autojump_threshold = 0
-    writing = Writing()
-    turns = IdleTurns(writing)
-    with trio.fail_after(10):
-        writing.now = True  # the chargers' writes never let up: every turn is forced
-        while turns.busy_for() < LOADED_AFTER_S:
-            await turns.turn()
-
-        async def write_done_after(delay_s: float) -> None:
-            await trio.sleep(delay_s)
-            writing.now = False
-
-        async with trio.open_nursery() as nursery:
-            nursery.start_soon(write_done_after, 0.033)
-            started = trio.current_time()
-            await turns.turn()
-            waited = trio.current_time() - started
-        # Looked at every LOADED_POLL_S (not every WRITING_POLL_S): the first look after
-        # the write is done gives the turn, and the box counts as idle again.
-        assert waited == pytest.approx(math.ceil(0.033 / LOADED_POLL_S) * LOADED_POLL_S)
-        assert waited > 0.033 + WRITING_POLL_S
-        assert turns.busy_for() == 0

@@ -20,7 +20,6 @@ from collections.abc import AsyncGenerator, Callable, Sequence
 
 import trio
 
-from capacitor_edge.domain import idle_turns
 from capacitor_edge.domain.event_tail import MAX_BYTES, MAX_EVENTS, Reader, Render, Tail
 from capacitor_edge.domain.events import Events
 
@@ -30,7 +29,7 @@ TICK_S = 0.05
 #: under load, beside the turn (domain/idle_turns.py).
 LOADED_TICK_S = 0.5
 #: How long the box must have been busy (no idle turn) for the ticks to be ``LOADED_TICK_S``.
-LOADED_AFTER_S = idle_turns.LOADED_AFTER_S
+LOADED_AFTER_S = 0.5
 
 
 class EventFeed:

@@ -31,11 +31,6 @@ WRITING_POLL_S = 0.002
 IDLE_SLICE_S = 0.01
 #: What the turns found is forgotten when none was given for this long.
 STALE_AFTER_S = 1.0
-#: Once the turns have found the box busy for ``LOADED_AFTER_S``, the box is looked at this
-#: often instead of ``WRITING_POLL_S``: under a load that never lets up, each look (a timer, a
-#: pass of trio's idle test) was most of what the waiting consumers cost.
-LOADED_POLL_S = 0.01
-LOADED_AFTER_S = 0.5
 
 
 class IdleTurns:
@@ -113,5 +108,4 @@ class IdleTurns:
                 self._busy_since = None
                 self._idle_until = trio.current_time() + self._slice_s
                 return
-            loaded = self.busy_for() >= LOADED_AFTER_S
-            await trio.sleep(LOADED_POLL_S if loaded else self._poll_s)
+            await trio.sleep(self._poll_s)
