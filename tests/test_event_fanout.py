@@ -191,3 +191,26 @@ async def test_the_ticks_space_out_while_the_box_stays_busy(
         writing.now = False  # the load stops: the next turn finds the box idle
         await turns.turn()
         assert feed.interval() == TICK_S
+
+
+async def test_a_cursor_beyond_the_journal_leaves_the_tail_to_the_others(
+    nursery: trio.Nursery, tmp_path: Path
+) -> None:
+    with trio.fail_after(30):
+        db, events = await open_journal(nursery, tmp_path / "db.sqlite")
+        await write(db, "org", 3)
+        feed = EventFeed(events, render, batch=100, keepalive=b"")
+        ahead = open_stream(feed, "org", events.head + 1000)  # a Last-Event-ID from elsewhere
+        assert await ahead.__anext__() == b""  # nothing for it: a keep-alive
+        await write(db, "org", 1, first=5)
+        for _ in range(2):  # it looks at the journal again (alone in the tail) after each
+            assert await ahead.__anext__() == b""
+        start = events.head
+        live, got = open_stream(feed, "org", start), list[bytes]()
+        await write(db, "org", 2, first=10)
+        await pull_until(live, got, 2)
+        assert seqs(got) == await expected(db, "org", start)
+        assert feed.tails["org"].low <= start  # the live reader read from the tail
+        await live.aclose()
+        await ahead.aclose()
+        await db.close()

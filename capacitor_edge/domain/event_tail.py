@@ -94,8 +94,10 @@ class Tail:
         async with self._reading:
             if position > self.high and not self._needed():
                 # Nobody is inside the tail: it starts again where the reader is, instead of
-                # reading (for nobody) what came between.
-                self._restart(position)
+                # reading (for nobody) what came between; never beyond the journal (a reader
+                # may bring a Last-Event-ID from another box), which would leave the readers
+                # that come next outside it.
+                self._restart(min(position, head))
             if self.high >= head:
                 return
             rows = await self._read(self.high, head, self._batch)
