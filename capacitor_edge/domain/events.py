@@ -63,10 +63,11 @@ class Events:
     def head(self) -> int:
         return self._store.head
 
-    async def turn(self) -> None:
-        """Wait until the chargers leave the box idle (at most a bounded time): each step of a
-        consumer of the journal waits for one (domain/idle_turns.py)."""
-        await self.turns.turn()
+    async def turn(self, patient: bool = False) -> None:
+        """Wait until the chargers leave the box idle (at most a bounded time, longer for a
+        ``patient`` consumer under sustained load): each step of a consumer of the journal waits
+        for one (domain/idle_turns.py)."""
+        await self.turns.turn(patient)
 
     async def page(
         self,
