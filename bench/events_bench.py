@@ -17,14 +17,16 @@ Reported: round trips per second (wall) and per server CPU-second, the ratio con
 then the backlog's drain once the load stops (until every webhook has had every event): events
 delivered per second to the local receiver, and per server CPU-second; SSE events read.
 ``--source DIR`` runs the server from another source tree (A/B), ``--only`` one kind of run,
-``--profile-dir`` records the server under py-spy in the runs with consumers.
+``--profile-dir`` records the server under py-spy in each run (one file per kind of run).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -93,6 +95,44 @@ class Receiver:
         self._process.join()
 
 
+def user_system_seconds(pid: int) -> tuple[float, float]:
+    """(utime, stime) of ``pid``: how much of the server's CPU is the kernel's (socket I/O)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return int(fields[11]) / common.CLOCK_TICKS, int(fields[12]) / common.CLOCK_TICKS
+
+
+def task_cpu(pid: int, out: Path) -> dict[str, float]:
+    """The server's CPU seconds per task name so far (bench/task_cpu.py, on SIGUSR1)."""
+    before = out.stat().st_mtime_ns if out.exists() else 0
+    os.kill(pid, signal.SIGUSR1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if out.exists() and out.stat().st_mtime_ns != before:
+            try:
+                return dict(json.loads(out.read_text()))
+            except ValueError:
+                pass  # caught while being written
+        time.sleep(0.05)
+    raise RuntimeError("the server wrote no task CPU times")
+
+
+#: Task names (trio's: the function's qualified name) by kind of work.
+TASK_KINDS = (
+    ("webhooks", ("webhooks.", "Dispatcher")),
+    ("sse", ("hypercorn", "quart", "asgi")),
+    ("chargers", ("transport.", "listener", "Listener", "serve_listeners")),
+)
+
+
+def task_kinds(window: dict[str, float]) -> dict[str, float]:
+    kinds: dict[str, float] = {}
+    for name, seconds in window.items():
+        kind = next((k for k, marks in TASK_KINDS if any(m in name for m in marks)), "other")
+        kinds[kind] = kinds.get(kind, 0.0) + seconds
+    return kinds
+
+
 def read_stream(url: str, key: str, counts: list[int], index: int, stop: threading.Event) -> None:
     with (
         httpx.Client(timeout=None) as client,
@@ -124,10 +164,10 @@ def print_profile(out: Path) -> None:
     if not out.exists():
         print("  py-spy produced no profile (ptrace not permitted?)")
         return
-    print(f"  consumers: top self-time frames (py-spy, idle excluded), {out}:")
+    print(f"  top self-time frames (py-spy, idle excluded), {out}:")
     for frame, samples, share in common.top_self_frames(out, 20):
         print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
-    print("  consumers: top inclusive frames in capacitor_edge:")
+    print("  top inclusive frames in capacitor_edge:")
     for frame, samples, share in common.top_inclusive_frames(out, 25, contains="capacitor_edge"):
         print(f"  {100 * share:5.1f}%  {samples:6d}  {frame}")
 
@@ -155,7 +195,9 @@ def measure_drain(server: Any, receiver: Receiver, before: int) -> dict[str, flo
 
 def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> dict[str, Any]:
     ids = common.charger_ids(args.chargers)
-    with ocpp_bench.serving("ours", args, template) as server:
+    cpu_out = workdir / f"task-cpu-{name}.json"
+    extra_env = {"TASK_CPU_OUT": str(cpu_out)} if args.task_cpu else None
+    with ocpp_bench.serving("ours", args, template, extra_env) as server:
         receiver, stop, counts = Receiver(), threading.Event(), [0] * SSE_READERS
         key = server.api_key
         readers: list[threading.Thread] = []
@@ -174,19 +216,25 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
                 )
                 reader.start()
                 readers.append(reader)
-        clients = ocpp_bench.LoadClients(server, ids, "status", args.duration, args, workdir)
+        # --paced: open loop at a fixed rate, so both kinds of run do the same round trips at
+        # the same batch sizes, and the CPU-seconds compare on a loaded machine too.
+        scenario, extra = ("paced", ["--rate", str(args.paced)]) if args.paced else ("status", [])
+        clients = ocpp_bench.LoadClients(server, ids, scenario, args.duration, args, workdir, extra)
         try:
             clients.expect("ready", timeout_s=300)
             spy = None
-            if args.profile_dir and name == "consumers":
-                out = Path(args.profile_dir) / "capacitor-events-consumers.pyspy.txt"
+            if args.profile_dir:
+                out = Path(args.profile_dir) / f"capacitor-events-{name}.pyspy.txt"
                 spy = start_profiler(server.pid, out, args.duration)
                 time.sleep(1.0)  # py-spy attaches
             delivered0 = receiver.count
-            cpu0 = common.cpu_seconds(server.pid)
+            tasks0 = task_cpu(server.pid, cpu_out) if args.task_cpu else {}
+            cpu0, split0 = common.cpu_seconds(server.pid), user_system_seconds(server.pid)
             clients.say("go")
             done = clients.expect("done", timeout_s=args.duration + 120)
             cpu = common.cpu_seconds(server.pid) - cpu0
+            split = user_system_seconds(server.pid)
+            tasks = task_cpu(server.pid, cpu_out) if args.task_cpu else {}
             in_window = receiver.count - delivered0
             if spy is not None:
                 spy.wait(timeout=60)
@@ -194,18 +242,27 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
         finally:
             clients.finish()
         drain: dict[str, float] = {}
-        if name == "consumers":
+        if name == "consumers" and not args.no_drain:
             drain = measure_drain(server, receiver, before)
         stop.set()
         receiver.stop()
+    window = {k: v - tasks0.get(k, 0.0) for k, v in tasks.items() if v - tasks0.get(k, 0.0) > 0}
+    if args.task_cpu:
+        for task, seconds in sorted(window.items(), key=lambda kv: -kv[1])[:8]:
+            print(f"    {seconds:8.3f} s  {task}")
     result = {
         "name": name,
+        # Event-loop CPU per round trip (us) by kind of task (--task-cpu).
+        **{f"us_{k}": 1e6 * v / done["round_trips"] for k, v in task_kinds(window).items()},
+        # ... and per second of the window (ms/s: thousandths of the one core).
+        **{f"ms_per_s_{k}": 1e3 * v / done["seconds"] for k, v in task_kinds(window).items()},
         "per_second": float(done["per_second"]),
         "per_cpu_s": done["round_trips"] / cpu if cpu > 0 else 0.0,
         "p99_ms": done["p99_ms"],
         "delivered_per_s": in_window / done["seconds"] if name == "consumers" else None,
         "sse_events": sum(counts),
         "round_trips": done["round_trips"],
+        "system_share": (split[1] - split0[1]) / cpu if cpu > 0 else 0.0,
         **drain,
     }
     print(f"  {name}: {result}")
@@ -213,7 +270,7 @@ def run(name: str, args: argparse.Namespace, workdir: Path, template: Path) -> d
 
 
 def mean(results: list[dict[str, Any]], key: str) -> float:
-    return float(statistics.mean(r[key] for r in results))
+    return float(statistics.mean(r.get(key) or 0.0 for r in results))  # --no-drain: none
 
 
 def summarise(results: dict[str, list[dict[str, Any]]], args: argparse.Namespace) -> str:
@@ -269,16 +326,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--client", choices=["sansio", "trio-websocket"], default="sansio")
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
+    parser.add_argument(
+        "--no-drain", action="store_true", help="skip the backlog's drain (quicker A/B rounds)"
+    )
+    parser.add_argument(
+        "--paced", type=float, help="StatusNotifications/s in total (open loop) instead"
+    )
+    parser.add_argument(
+        "--task-cpu", action="store_true", help="CPU time per task kind (bench/task_cpu.py)"
+    )
     parser.add_argument("--webhooks", type=int, default=WEBHOOKS)
     parser.add_argument("--readers", type=int, default=SSE_READERS)
     parser.add_argument("--only", choices=["bare", "consumers"], action="append")
     parser.add_argument("--source", type=Path, help="run the server from this source tree")
     parser.add_argument(
-        "--profile-dir", help="profile the server under py-spy in the runs with consumers"
+        "--profile-dir", help="profile the server under py-spy (each run's own file)"
     )
     args = parser.parse_args(argv)
     ATTACH.update(webhooks=args.webhooks, readers=args.readers)
     args.server_wrapper = os.environ.get("EV_WRAPPER")
+    if args.task_cpu:
+        args.server_wrapper = Path(__file__).resolve().parent / "task_cpu.py"
     if args.source is not None:
         common.SOURCE = args.source.resolve()
     if common.taskset(common.CLIENT_CPU):

@@ -14,7 +14,13 @@ import trio.testing
 
 from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.events import Events
-from capacitor_edge.domain.idle_turns import FORCED_AFTER_S, WRITING_POLL_S, IdleTurns
+from capacitor_edge.domain.idle_turns import (
+    FORCED_AFTER_S,
+    PATIENT_AFTER_S,
+    PATIENT_FORCED_AFTER_S,
+    WRITING_POLL_S,
+    IdleTurns,
+)
 from capacitor_edge.domain.webhooks import Webhooks
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.events import EventStore
@@ -91,6 +97,37 @@ async def test_a_turn_waits_while_a_write_is_pending_and_at_most_the_bound(
             waited = trio.current_time() - started
         # Went once the write was done (looked at every WRITING_POLL_S), before the bound.
         assert 0.03 <= waited <= 0.03 + WRITING_POLL_S + 1e-9
+
+
+async def test_a_patient_consumer_waits_longer_once_the_box_stays_busy(
+    mock_clock: trio.testing.MockClock,
+) -> None:
+    mock_clock.autojump_threshold = 0
+    writing = Writing()
+    turns = IdleTurns(writing)
+    with trio.fail_after(30):
+        writing.now = True  # the chargers' writes never let up
+        started = trio.current_time()
+        gaps: list[float] = []
+        while trio.current_time() - started < PATIENT_AFTER_S + 2 * PATIENT_FORCED_AFTER_S:
+            before = trio.current_time()
+            await turns.turn(patient=True)
+            gaps.append(trio.current_time() - before)
+        # The short bound until the box has been busy for PATIENT_AFTER_S, the long one after.
+        short = [gap for gap in gaps if gap == pytest.approx(FORCED_AFTER_S)]
+        long = [gap for gap in gaps if gap == pytest.approx(PATIENT_FORCED_AFTER_S)]
+        assert len(short) + len(long) == len(gaps)
+        assert gaps[: len(short)] == short and len(long) >= 2
+        assert len(short) == pytest.approx(PATIENT_AFTER_S / FORCED_AFTER_S + 1, abs=1)
+        # A consumer that is not patient keeps the short bound under the same load.
+        before = trio.current_time()
+        await turns.turn()
+        assert trio.current_time() - before == pytest.approx(FORCED_AFTER_S)
+        # The load stops: a patient consumer's turn comes as soon as the box is idle.
+        writing.now = False
+        before = trio.current_time()
+        await turns.turn(patient=True)
+        assert trio.current_time() - before <= WRITING_POLL_S + 1e-9
 
 
 async def test_consumers_waiting_at_once_share_one_turn(

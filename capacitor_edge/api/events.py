@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from quart import Blueprint, make_response, request
@@ -20,9 +21,7 @@ from capacitor_edge.domain.events import Event, Events, parse_types
 STREAM_BATCH = 2000
 #: A comment line this often keeps proxies and clients from closing an idle stream.
 KEEPALIVE_S = 15.0
-#: Live readers read on a shared tick this often (domain/event_feed.py): under load each reads
-#: and sends many events at a time, and readers at the same place share one read.
-TICK_S = 0.05
+KEEPALIVE = b": keep-alive\n\n"
 
 
 def present(event: Event) -> m.EventOut:
@@ -55,9 +54,8 @@ def _last_event_id() -> int | None:
 
 def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Blueprint:
     bp = Blueprint("events", __name__)
-    feed = EventFeed(
-        events, TICK_S, STREAM_BATCH, lambda rows: b"".join(sse_frame(*row) for row in rows)
-    )
+    # Each event's frame is rendered once for all the organisation's readers.
+    feed = EventFeed(events, sse_frame, STREAM_BATCH, KEEPALIVE)
 
     @bp.get("/events")
     @returns(m.EventList)
@@ -93,27 +91,14 @@ def events_blueprint(events: Events, keepalive_s: float = KEEPALIVE_S) -> Bluepr
         active = login_active()
 
         async def stream() -> AsyncIterator[bytes]:
-            position, upto = cursor, events.head
             # Sent at once, so the client knows the stream is open before any event comes.
             yield b": stream open\n\n"
             # A dashboard's stream ends with its login (checked at least every keep-alive).
-            while not events.stopping.is_set() and active():
-                await events.turn()  # the chargers first; readers here share the turn
-                page = await feed.read(org_id, position, upto, types, charge_box_id)
-                if page.count:
-                    # One write per batch: under load a reader sends many events at a time.
-                    yield page.rendered
-                    position = page.last_seq
-                if page.count == STREAM_BATCH:
-                    continue
-                # Every event up to `upto` was read: none left for this reader there.
-                position = max(position, upto)
-                # Under load the next events are already there: then no wait is set up.
-                if events.head <= position and not await events.wait_live(position, keepalive_s):
-                    yield b": keep-alive\n\n"
-                    upto = events.head
-                elif not events.stopping.is_set():
-                    upto = await feed.next_tick_head()
+            live = feed.stream(org_id, cursor, types, charge_box_id, active, keepalive_s)
+            # Closed with this stream, so the reader leaves its tail at once.
+            async with aclosing(live) as chunks:
+                async for chunk in chunks:
+                    yield chunk
 
         response = await make_response(
             stream(),

@@ -63,10 +63,11 @@ class Events:
     def head(self) -> int:
         return self._store.head
 
-    async def turn(self) -> None:
-        """Wait until the chargers leave the box idle (at most a bounded time): each step of a
-        consumer of the journal waits for one (domain/idle_turns.py)."""
-        await self.turns.turn()
+    async def turn(self, patient: bool = False) -> None:
+        """Wait until the chargers leave the box idle (at most a bounded time, longer for a
+        ``patient`` consumer under sustained load): each step of a consumer of the journal waits
+        for one (domain/idle_turns.py)."""
+        await self.turns.turn(patient)
 
     async def page(
         self,
@@ -92,6 +93,13 @@ class Events:
         """(seq, type, JSON) per event: as the API shows it, or as a webhook body."""
         shape = WEBHOOK_JSON if webhook_body else API_JSON
         return await self._store.serialised(shape, org_id, after, limit, types, charge_box_id, upto)
+
+    async def tail(
+        self, org_id: str, after: int, upto: int, limit: int
+    ) -> list[tuple[int, str, str | None, str]]:
+        """(seq, type, chargeBoxId, JSON as the API shows it) of every one of the
+        organisation's events after ``after`` up to ``upto``: the live streams' shared read."""
+        return await self._store.tail(org_id, after, upto, limit)
 
     async def find(self, org_id: str, seq: int) -> Event | None:
         return await self._store.find(org_id, seq)

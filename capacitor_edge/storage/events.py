@@ -209,6 +209,20 @@ def read_serialised(
     return [(row[0], row[1], row[2]) for row in rows]
 
 
+def read_tail(
+    conn: sqlite3.Connection, org_id: str, after: int, upto: int, limit: int
+) -> list[tuple[int, str, str | None, str]]:
+    """Every one of the organisation's events after ``after`` up to ``upto`` (at most
+    ``limit``), each as (seq, type, chargeBoxId, JSON as the API shows it): the live streams'
+    shared tail (domain/event_tail.py) reads each once and filters for its readers itself."""
+    rows = conn.execute(
+        f"SELECT seq, type, charge_box_id, {API_JSON} FROM events"
+        " WHERE org_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?",
+        (org_id, after, upto, limit),
+    ).fetchall()
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
 def find_event(conn: sqlite3.Connection, org_id: str, seq: int) -> Event | None:
     row = conn.execute(
         "SELECT * FROM events WHERE seq = ? AND org_id = ?", (seq, org_id)
@@ -311,6 +325,11 @@ class EventStore:
         return await self._db.read(
             lambda c: read_serialised(c, shape, org_id, after, limit, types, charge_box_id, upto)
         )
+
+    async def tail(
+        self, org_id: str, after: int, upto: int, limit: int
+    ) -> list[tuple[int, str, str | None, str]]:
+        return await self._db.read(lambda c: read_tail(c, org_id, after, upto, limit))
 
     async def append(
         self, org_id: str, type_: str, at: str, data: dict[str, Any], charge_box_id: str | None

@@ -180,7 +180,7 @@ class Dispatcher:
                 webhook.org_id, cursor, BATCH, types, webhook_body=True
             )
             for event in batch:
-                await self._events.turn()  # the chargers first
+                await self._events.turn(patient=True)  # the chargers first
                 state = await self._deliver(webhook, client, *event, state)
                 cursor = persisted = event[0]
             if len(batch) == BATCH:
