@@ -11,7 +11,9 @@ certificate).
 It answers BootNotification Accepted (``--interval``), StartTransaction with its own
 transactionIds counting up from ``--txn-base`` (Invalid for the idTags in ``--reject-tag``, in
 StopTransaction's idTagInfo too), a CALLERROR NotSupported to the actions in ``--refuse-action``,
-and everything else as OCPP 1.6 requires. On stdout it prints ``{"event": "listening", "port": N}``
+and everything else as OCPP 1.6 requires, each answer ``--answer-delay`` seconds after the CALL
+came (0 by default: a slow central system, so that a test can act in the middle of a replay).
+On stdout it prints ``{"event": "listening", "port": N}``
 once ready, then ``{"event": "result", "ref": ..., ...}`` for each command read on stdin:
 ``{"ref": 1, "cp": "CP-1", "action": "Reset", "payload": {"type": "Soft"}}`` sends that CALL
 to the connected charge point ``cp`` and prints its answer (or the error).
@@ -53,6 +55,7 @@ class Upstream:
         self.next_txn = txn_base
         self.reject = reject
         self.connected: dict[str, CentralSystem] = {}
+        self.answer_delay = 0.0
 
     def write(self, line: dict[str, Any]) -> None:
         self.record.write(json.dumps(line) + "\n")
@@ -82,6 +85,8 @@ class CentralSystem(ChargePoint):  # type: ignore[misc]
                 # A central system that will not take this action at all (--refuse-action).
                 await self._send(json.dumps([4, message[1], "NotSupported", "refused", {}]))
                 return
+            if self.upstream.answer_delay:
+                await asyncio.sleep(self.upstream.answer_delay)
         await super().route_message(raw_msg)
 
     @handles(Action.boot_notification)
@@ -180,6 +185,7 @@ async def main() -> None:
     parser.add_argument("--certfile", help="serve wss:// with this certificate ...")
     parser.add_argument("--keyfile", help="... and this key")
     parser.add_argument("--client-ca", help="require a client certificate signed by this CA")
+    parser.add_argument("--answer-delay", type=float, default=0.0, help="seconds per answer")
     args = parser.parse_args()
     tls = None
     if args.certfile:
@@ -191,6 +197,7 @@ async def main() -> None:
     upstream = Upstream(
         args.record, args.interval, args.txn_base, set(args.reject_tag), set(args.refuse_action)
     )
+    upstream.answer_delay = args.answer_delay
 
     async def handler(ws: ServerConnection) -> None:
         cp_id = (ws.request.path if ws.request else "/").rstrip("/").rsplit("/", 1)[-1]

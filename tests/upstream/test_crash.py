@@ -58,7 +58,11 @@ async def test_kill_9_during_replay_loses_nothing(tmp_path: Path) -> None:
                 link = (await api.get("/api/v1/chargers/CP-1/upstream")).json()
                 assert link["outboxDepth"] == len(sent)
 
-                async with UpstreamProcess.start(record, port=port) as upstream:
+                # A slow upstream (20 ms per answer, ~6 s for the whole replay): the kill lands
+                # in the middle of the replay however fast or loaded the machine is (the box
+                # sends one CALL at a time and waits for its answer).
+                slow = ("--answer-delay", "0.02")
+                async with UpstreamProcess.start(record, port=port, extra=slow) as upstream:
                     # Replay under way: kill the box in the middle of it.
                     await upstream.wait_until(
                         lambda got: len(from_charger(got, "CP-1")) >= SAMPLES // 3
