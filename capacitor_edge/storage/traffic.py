@@ -111,7 +111,15 @@ class TrafficStore:
                 return
             self._flush_queued = True
             frames = self._frames
-        self._db.write_nowait(lambda conn: self._flush_frames(conn, frames))
+        if not self._db.write_nowait(lambda conn: self._flush_frames(conn, frames)):
+            # Closing or full: the flush was dropped, so no flush would ever clear the flag and
+            # the trace would stop for good. Its frames go (the trace is diagnostics, and kept
+            # while the disk stays full they would only gather in memory); the next frame
+            # queues a new flush.
+            with self._frames_lock:
+                if self._frames is frames:
+                    self._frames = []
+                    self._flush_queued = False
 
     def _flush_frames(
         self, conn: sqlite3.Connection, frames: list[tuple[int, str, str, str]]
