@@ -27,7 +27,7 @@ from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import RESERVE_FILE, StorageFull, StorageHealth
 from capacitor_edge.storage.traffic import TrafficStore
-from tests.conftest import make_settings
+from tests.conftest import make_settings, plain_connection
 from tests.support.small_disk import SmallDisk, small_disk
 from tests.test_storage import WriterGate, insert_org, org_names
 from tests.test_systemd_notify import datagram_socket
@@ -294,6 +294,40 @@ async def test_the_trace_is_written_again_after_a_full_disk(tmp_path: Path) -> N
 
             await until_ok(db.health)  # the disk has room: only the page limit was hit
             await db.write(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+            traffic.trace(charger.seq, "in", "after", at)
+            await db.write(lambda c: None)  # the flush rides along with it
+            frames = await traffic.latest_frames(charger.seq, 10)
+    assert [frame.frame for frame in frames] == ["after"]
+
+
+async def test_the_trace_is_written_again_after_a_flush_that_never_ran(tmp_path: Path) -> None:
+    """A flush queued into a batch that failed before any write of it ran (here: the write
+    lock held by another process past the busy timeout, so BEGIN IMMEDIATE fails, also in
+    the replay) kept its "queued" flag set, and the trace stopped for good."""
+    path = tmp_path / "capacitor.db"
+    db = Database(path, room_check_interval_s=3600.0)
+    at = "2026-11-30T03:00:00.000Z"
+    with trio.fail_after(TIMEOUT_S):
+        async with running(db):
+            await db.write(insert_org("a"))
+            charger = await ChargerStore(db).insert(
+                charger_id="chg_1",
+                org_id="org_a",
+                charge_box_id="CP-1",
+                name=None,
+                location=None,
+                now=at,
+            )
+            traffic = TrafficStore(db)
+            await db.write(lambda c: c.execute("PRAGMA busy_timeout = 50"))
+            other = plain_connection(path)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # e.g. the CLI, for longer than the timeout
+                traffic.trace(charger.seq, "in", "during", at)
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    await db.write(lambda c: None)  # in the same batch: it failed as a whole
+            finally:
+                other.close()
             traffic.trace(charger.seq, "in", "after", at)
             await db.write(lambda c: None)  # the flush rides along with it
             frames = await traffic.latest_frames(charger.seq, 10)
