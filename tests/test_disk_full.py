@@ -23,9 +23,11 @@ from capacitor_edge.app.serve import WatchdogPolicy
 from capacitor_edge.app.systemd import Notifier
 from capacitor_edge.clock import SystemClock
 from capacitor_edge.domain.charger_messages import ChargerIdentity
+from capacitor_edge.storage.chargers import ChargerStore
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.space import RESERVE_FILE, StorageFull, StorageHealth
-from tests.conftest import make_settings
+from capacitor_edge.storage.traffic import TrafficStore
+from tests.conftest import make_settings, plain_connection
 from tests.support.small_disk import SmallDisk, small_disk
 from tests.test_storage import WriterGate, insert_org, org_names
 from tests.test_systemd_notify import datagram_socket
@@ -262,3 +264,71 @@ async def test_pruning_traces_on_a_full_disk_leaves_the_server_running(tmp_path:
             messages.trace(charger, "in", '[2,"1","Heartbeat",{}]')
             db.health.failed(StorageFull("storage full: test"))  # as a failed batch does
             await messages.prune_traces(keep=10)  # refused, and no exception
+
+
+async def test_the_trace_is_written_again_after_a_full_disk(tmp_path: Path) -> None:
+    """A trace flush dropped while the disk was full left its "queued" flag set: every later
+    frame waited for a flush that never came, so the trace stopped for good (and its frames
+    gathered in memory). A real SQLITE_FULL (``max_page_count``), then room again."""
+    path = tmp_path / "capacitor.db"
+    db = Database(path, room_check_interval_s=0.01)
+    at = "2026-11-30T03:00:00.000Z"
+    with trio.fail_after(TIMEOUT_S):
+        async with running(db):
+            await db.write(insert_org("a"))
+            charger = await ChargerStore(db).insert(
+                charger_id="chg_1",
+                org_id="org_a",
+                charge_box_id="CP-1",
+                name=None,
+                location=None,
+                now=at,
+            )
+            traffic = TrafficStore(db)
+            pages = await db.write(lambda c: c.execute("PRAGMA page_count").fetchone()[0])
+            await db.write(lambda c: c.execute(f"PRAGMA max_page_count = {pages}"))
+            with pytest.raises(StorageFull):
+                await db.write(insert_big("too-big"))
+            assert db.health.current.status == "full"
+            traffic.trace(charger.seq, "in", "during", at)  # dropped, as detached writes are
+
+            await until_ok(db.health)  # the disk has room: only the page limit was hit
+            await db.write(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))
+            traffic.trace(charger.seq, "in", "after", at)
+            await db.write(lambda c: None)  # the flush rides along with it
+            frames = await traffic.latest_frames(charger.seq, 10)
+    assert [frame.frame for frame in frames] == ["after"]
+
+
+async def test_the_trace_is_written_again_after_a_flush_that_never_ran(tmp_path: Path) -> None:
+    """A flush queued into a batch that failed before any write of it ran (here: the write
+    lock held by another process past the busy timeout, so BEGIN IMMEDIATE fails, also in
+    the replay) kept its "queued" flag set, and the trace stopped for good."""
+    path = tmp_path / "capacitor.db"
+    db = Database(path, room_check_interval_s=3600.0)
+    at = "2026-11-30T03:00:00.000Z"
+    with trio.fail_after(TIMEOUT_S):
+        async with running(db):
+            await db.write(insert_org("a"))
+            charger = await ChargerStore(db).insert(
+                charger_id="chg_1",
+                org_id="org_a",
+                charge_box_id="CP-1",
+                name=None,
+                location=None,
+                now=at,
+            )
+            traffic = TrafficStore(db)
+            await db.write(lambda c: c.execute("PRAGMA busy_timeout = 50"))
+            other = plain_connection(path)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # e.g. the CLI, for longer than the timeout
+                traffic.trace(charger.seq, "in", "during", at)
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    await db.write(lambda c: None)  # in the same batch: it failed as a whole
+            finally:
+                other.close()
+            traffic.trace(charger.seq, "in", "after", at)
+            await db.write(lambda c: None)  # the flush rides along with it
+            frames = await traffic.latest_frames(charger.seq, 10)
+    assert [frame.frame for frame in frames] == ["after"]

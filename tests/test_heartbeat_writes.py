@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 import trio
 import trio.testing
 
@@ -102,3 +103,23 @@ async def test_heartbeats_are_written_again_after_a_full_disk(tmp_path: Path) ->
             store.note_heartbeat(cp1, T2)
             await db.write(nothing)
             assert last_heartbeats(path)["CP-1"] == T2
+
+
+async def test_heartbeats_are_written_again_after_a_flush_that_never_ran(tmp_path: Path) -> None:
+    """The flush's batch failed before the flush ran (the write lock held by another process
+    past the busy timeout): its "queued" flag stayed set and no heartbeat was written again."""
+    path = tmp_path / "db.sqlite"
+    with trio.fail_after(TIMEOUT_S):
+        async with chargers_on(path) as (db, store, (cp1, _)):
+            await db.write(lambda c: c.execute("PRAGMA busy_timeout = 50"))
+            other = plain_connection(path)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                store.note_heartbeat(cp1, T2)
+                with pytest.raises(sqlite3.OperationalError, match="locked"):
+                    await db.write(nothing)  # in the same batch: it failed as a whole
+            finally:
+                other.close()
+            store.note_heartbeat(cp1, T3)
+            await db.write(nothing)
+            assert last_heartbeats(path)["CP-1"] == T3

@@ -318,9 +318,14 @@ class ChargerStore:
             if self._heartbeats_queued:
                 return
             self._heartbeats_queued = True
-        if not self._db.write_nowait(lambda c: self._flush_heartbeats(c, pending)):
-            with self._heartbeats_lock:  # closing or full: the next heartbeat tries again
-                self._heartbeats_queued = False
+
+        def lost() -> None:  # dropped (closing, full) or its batch failed: the next one retries
+            with self._heartbeats_lock:
+                if self._heartbeats is pending:
+                    self._heartbeats_queued = False
+
+        if not self._db.write_nowait(lambda c: self._flush_heartbeats(c, pending), on_failure=lost):
+            lost()
 
     def _flush_heartbeats(self, conn: sqlite3.Connection, pending: dict[int, str]) -> None:
         # Runs on the writer thread while the event loop keeps noting: from now on heartbeats

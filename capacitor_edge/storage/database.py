@@ -155,6 +155,8 @@ class Database:
                     self.health.recovered("a batch of writes was committed")
                 for item in batch:
                     item.done.set()
+                    if item.error is not None and item.on_failure is not None:
+                        item.on_failure()
                 self._wake_event_readers()
             if self._closing and not self._pending:
                 break
@@ -281,14 +283,20 @@ class Database:
         result: T = item.result
         return result
 
-    def write_nowait(self, fn: Callable[[sqlite3.Connection], object]) -> bool:
+    def write_nowait(
+        self,
+        fn: Callable[[sqlite3.Connection], object],
+        *,
+        on_failure: Callable[[], None] | None = None,
+    ) -> bool:
         """Queue ``fn`` for the next batch without waiting for its commit (for records nobody is
         answered about, such as the frame trace): committed with the next awaited write, or
         after ``detached_delay_s`` at the latest. Dropped (False) if the database is closing or
-        the disk is full."""
+        the disk is full. ``on_failure`` is called (on the event loop) if its batch fails, which
+        may be before ``fn`` ran at all."""
         if self._closing or self.health.current.status == "full":
             return False
-        self._pending.append(Write(fn, detached=True))
+        self._pending.append(Write(fn, detached=True, on_failure=on_failure))
         self._queued.set()
         return True
 

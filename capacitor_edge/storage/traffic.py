@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from dataclasses import dataclass
+from functools import partial
 
 from capacitor_edge.storage.database import Database
 
@@ -111,7 +112,22 @@ class TrafficStore:
                 return
             self._flush_queued = True
             frames = self._frames
-        self._db.write_nowait(lambda conn: self._flush_frames(conn, frames))
+        flush_lost = partial(self._flush_lost, frames)
+        if not self._db.write_nowait(
+            lambda conn: self._flush_frames(conn, frames), on_failure=flush_lost
+        ):
+            flush_lost()
+
+    def _flush_lost(self, frames: list[tuple[int, str, str, str]]) -> None:
+        # The flush was dropped (closing, disk full) or its batch failed, perhaps before it
+        # ran: nothing else would clear the flag, and the trace would stop for good. Its frames
+        # go (the trace is diagnostics; kept while the disk stays full they would only gather
+        # in memory); the next frame queues a new flush. A flush that ran has taken its list
+        # already, so this leaves the frames queued since alone.
+        with self._frames_lock:
+            if self._frames is frames:
+                self._frames = []
+                self._flush_queued = False
 
     def _flush_frames(
         self, conn: sqlite3.Connection, frames: list[tuple[int, str, str, str]]

@@ -36,6 +36,8 @@ class Write(Generic[T]):
     result: Any = None
     error: BaseException | None = None
     detached: bool = False  # nobody waits for it: a failure can only be logged
+    #: Called on the event loop's thread when the write failed (its batch was not committed).
+    on_failure: Callable[[], None] | None = None
 
 
 def commit_one_by_one(conn: sqlite3.Connection, batch: list[Write[Any]], path: Path) -> None:
