@@ -212,7 +212,12 @@ class ChargerConnection:
 
     async def _receive_loop(self) -> None:
         ws, session = self._ws, self._session
+        message: str | bytes | None
+        event: CallReceived | Send | ResultReceived | ErrorReceived | Dropped | None
         while True:
+            # The last message and its decoded event are not held while the charger is idle
+            # (~0.5-0.8 KiB per idle charger, tracemalloc).
+            message = event = None
             try:
                 message = await ws.get_message()
             except ConnectionClosed as closed:

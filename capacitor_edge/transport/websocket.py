@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections import deque
 from typing import cast
 
 import trio
@@ -86,7 +85,10 @@ class WebSocket:
         self._io = SocketIO(stream)
         self._protocol = protocol
         self._send_lock = trio.Lock()  # fair: frames go out in the order they were made
-        self._messages: deque[str | bytes] = deque()
+        # A list, not a deque: an idle connection's empty deque keeps its 64-slot block (~0.75
+        # KiB per idle charger, tracemalloc), an emptied list frees its items; there is rarely
+        # more than one message waiting, so pop(0) is cheap.
+        self._messages: list[str | bytes] = []
         #: Fragments of a message not yet complete (RFC 6455 §5.4); None between messages.
         self._parts: list[bytes] | None = None
         self._text = True  # whether those fragments make a text message
@@ -156,7 +158,7 @@ class WebSocket:
             if self._closed is not None:
                 raise self._closed_now()
             await self._read()
-        return messages.popleft()
+        return messages.pop(0)
 
     async def _read(self) -> None:
         protocol = self._protocol
