@@ -7,7 +7,7 @@ blocks, threads, glibc's ``mallinfo2`` (``arena``: the main heap's size, ``hblkh
 blocks, ``uordblks``/``fordblks``: in use / free inside the heaps) and the number of malloc
 heaps seen in /proc/self/maps. With ``HEAP_PROBE_TRACE=1``
 tracemalloc runs from the start and its current/peak traced bytes are added (slower, bigger).
-The ``trace-start`` command starts tracemalloc then (25 frames; ``bench/ocpp_bench.py idle
+The ``trace-start`` command starts tracemalloc then (8 frames; ``bench/ocpp_bench.py idle
 --heap-trace`` sends it once the server is idle, before the chargers connect) and
 ``trace-top`` adds the traced bytes and the largest allocation sites grouped by traceback
 (what each idle charger holds, issue 21).
@@ -91,7 +91,7 @@ def top_types(count: int = 8) -> list[tuple[str, int]]:
 
 #: Allocation sites reported by ``trace-top``, and the frames shown of each.
 TRACE_TOP = 15
-TRACE_FRAMES = 25
+TRACE_FRAMES = 8
 
 
 def trace_top(count: int = TRACE_TOP) -> list[dict[str, object]]:
