@@ -128,8 +128,7 @@ async def test_an_idle_session_holds_no_last_message_or_empty_queue(appliance: A
             loops = [
                 o
                 for o in alive
-                if isinstance(o, CoroutineType)
-                and o.cr_code is ChargerConnection._receive_loop.__code__
+                if isinstance(o, CoroutineType) and o.cr_code is ChargerConnection.run.__code__
             ]
             assert len(loops) == 1
             assert loops[0].cr_frame is not None
