@@ -7,6 +7,10 @@ blocks, threads, glibc's ``mallinfo2`` (``arena``: the main heap's size, ``hblkh
 blocks, ``uordblks``/``fordblks``: in use / free inside the heaps) and the number of malloc
 heaps seen in /proc/self/maps. With ``HEAP_PROBE_TRACE=1``
 tracemalloc runs from the start and its current/peak traced bytes are added (slower, bigger).
+The ``trace-start`` command starts tracemalloc then (8 frames; ``bench/ocpp_bench.py idle
+--heap-trace`` sends it once the server is idle, before the chargers connect) and
+``trace-top`` adds the traced bytes and the largest allocation sites grouped by traceback
+(what each idle charger holds, issue 21).
 
 The package itself is not changed; this only observes it.
 """
@@ -85,6 +89,24 @@ def top_types(count: int = 8) -> list[tuple[str, int]]:
     return Counter(type(o).__qualname__ for o in gc.get_objects()).most_common(count)
 
 
+#: Allocation sites reported by ``trace-top``, and the frames shown of each.
+TRACE_TOP = 15
+TRACE_FRAMES = 8
+
+
+def trace_top(count: int = TRACE_TOP) -> list[dict[str, object]]:
+    """The largest live allocation sites since ``trace-start``, grouped by traceback (the
+    innermost frames that are the package's or its dependencies', not this file's)."""
+    snapshot = tracemalloc.take_snapshot().filter_traces(
+        [tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, __file__)]
+    )
+    top = []
+    for stat in snapshot.statistics("traceback")[:count]:
+        frames = [f"{frame.filename.rsplit('/', 2)[-1]}:{frame.lineno}" for frame in stat.traceback]
+        top.append({"bytes": stat.size, "blocks": stat.count, "where": frames[-6:]})
+    return top
+
+
 def _on_signal(_signum: int, _frame: FrameType | None) -> None:
     """Run the command in ``$HEAP_PROBE_FILE.cmd`` if there is one (``collect``: a full GC
     collection; ``trim``: ``malloc_trim(0)``; ``types``: a type histogram), then report."""
@@ -101,6 +123,10 @@ def _on_signal(_signum: int, _frame: FrameType | None) -> None:
         figures["trimmed"] = _LIBC.malloc_trim(0)
     elif command == "types":
         figures["types"] = top_types()
+    elif command == "trace-start":
+        tracemalloc.start(TRACE_FRAMES)
+    elif command == "trace-top":
+        figures["top"] = trace_top()
     figures.update(snapshot())
     with open(target, "a") as handle:
         handle.write(json.dumps(figures) + "\n")

@@ -47,6 +47,7 @@ import collections
 import contextlib
 import json
 import math
+import os
 import queue
 import shutil
 import signal
@@ -60,7 +61,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -415,6 +416,26 @@ def closed_loop(
 # -- the benchmarks ------------------------------------------------------------------------
 
 
+HEAP_PROBE = Path(__file__).resolve().parent / "heap_probe.py"
+
+
+def heap_command(
+    pid: int, probe_file: Path, command: str, within_s: float = 120.0
+) -> dict[str, Any]:
+    """Have bench/heap_probe.py (the server's wrapper) run ``command`` and return its report."""
+    lines = probe_file.read_text().count("\n") if probe_file.exists() else 0
+    Path(f"{probe_file}.cmd").write_text(command)
+    os.kill(pid, signal.SIGUSR2)
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if probe_file.exists():
+            text = probe_file.read_text().splitlines()
+            if len(text) > lines:
+                return cast(dict[str, Any], json.loads(text[-1]))
+        time.sleep(0.2)
+    raise TimeoutError(f"heap probe did not answer {command!r}")
+
+
 def bench_idle(count: int, args: argparse.Namespace, workdir: Path, template: Path) -> Outcome:
     outcome = Outcome(
         "idle RSS/conn",
@@ -432,8 +453,15 @@ def bench_idle(count: int, args: argparse.Namespace, workdir: Path, template: Pa
         print(f"idle: {count} chargers, {name}")
         # Our own max_connections must not be what stops the attempt.
         env = {"CAPACITOR_EDGE_MAX_CONNECTIONS": str(max(count + 100, 20_000))}
+        probe_file = workdir / f"heap-probe-{os.getpid()}-{len(outcome.runs)}.jsonl"
+        tracing = args.heap_trace and name == "ours"
+        if tracing:
+            probe_file.unlink(missing_ok=True)
+            env["HEAP_PROBE_FILE"] = str(probe_file)
         with serving(name, args, template, env) as server:
             before = common.settle_rss(server.pid, within_s=5)
+            if tracing:
+                heap_command(server.pid, probe_file, "trace-start")
             cpu_before = common.cpu_seconds(server.pid)
             phase = 90.0 if count > 20_000 else 600.0
             clients = LoadClients(
@@ -449,6 +477,20 @@ def bench_idle(count: int, args: argparse.Namespace, workdir: Path, template: Pa
                 ready = clients.expect("ready", timeout_s=phase + 120)
                 connect_cpu = common.cpu_seconds(server.pid) - cpu_before
                 after = common.settle_rss(server.pid, within_s=15)
+                if tracing:
+                    report = heap_command(server.pid, probe_file, "trace-top", within_s=600)
+                    booted_now = max(int(ready["booted"]), 1)
+                    print(
+                        f"  tracemalloc: {report['traced'] / booted_now / 1024:.2f} KiB traced "
+                        f"per charger ({report['traced'] / 1024:.0f} KiB, {booted_now:,} booted);"
+                        " largest sites per charger:"
+                    )
+                    for site in report["top"]:
+                        print(
+                            f"    {site['bytes'] / booted_now:7.0f} B "
+                            f"{site['blocks'] / booted_now:5.2f} blocks  "
+                            + " < ".join(reversed(site["where"]))
+                        )
                 online: int | str | None = None
                 if name == "ours":
                     try:
@@ -1018,8 +1060,16 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="run the server from this copy of the package (PYTHONPATH), e.g. a git archive",
     )
+    parser.add_argument(
+        "--heap-trace",
+        action="store_true",
+        help="idle: tracemalloc in ours (bench/heap_probe.py) from before the chargers connect;"
+        " traced bytes per charger and the largest sites (implies --no-write)",
+    )
     parser.add_argument("--no-write", action="store_true", help="do not touch PERFORMANCE.md")
     args = parser.parse_args(argv)
+    if args.heap_trace and args.server_wrapper is None:
+        args.server_wrapper = HEAP_PROBE
     if args.server_wrapper is not None:
         args.server_wrapper = args.server_wrapper.resolve()  # the server's cwd is its temp dir
         args.no_write = True

@@ -213,3 +213,29 @@ def test_log_format_flag_is_checked() -> None:
     )
     assert result.returncode == 2
     assert "--log-format" in result.stderr
+
+
+#: Logs one record after the server's logging set-up and prints what it carries.
+_RECORD_PROBE = """
+import logging, sys
+from capacitor_edge.app.logs import configure_logging
+configure_logging("info", "text", sys.stderr)
+seen = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        seen.append(record)
+logging.getLogger().addHandler(Keep())
+logging.getLogger("capacitor_edge.ocpp").info("connected from %s", "127.0.0.1")
+print(seen[0].lineno, seen[0].thread, seen[0].process)
+"""
+
+
+def test_records_skip_the_caller_thread_and_process_no_line_shows() -> None:
+    """No format shows a source line, thread or process, so a record does not look them up
+    (issue 21: logging was ~8 % of a boot storm's event loop, a line per connection)."""
+    done = subprocess.run(
+        [sys.executable, "-c", _RECORD_PROBE], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "None", "None"]
+    assert "connected from 127.0.0.1" in done.stderr

@@ -42,13 +42,6 @@ class LinkFacts:
     client_cn: str | None = None
 
 
-def peer_address(stream: trio.SocketStream) -> str:
-    try:
-        return str(stream.socket.getpeername()[0])
-    except OSError:
-        return "unknown"
-
-
 def forget_request(protocol: ServerProtocol) -> bool:
     """Let the upgrade request go once it is answered. ``websockets``' parser is one generator
     for the connection's life, and its handshake step keeps the parsed request (headers, ~2.6

@@ -34,7 +34,6 @@ from capacitor_edge.transport.handshake import (
     Pending,
     TlsFailed,
     forget_request,
-    peer_address,
     release_tls,
     tls_handshake,
 )
@@ -142,17 +141,21 @@ class OcppListener:
     # The two entry points return ``_handle``'s coroutine rather than awaiting it: one
     # coroutine frame less held for each connection's whole life (memory per idle charger).
 
-    def handle_stream(self, stream: trio.SocketStream) -> Coroutine[Any, Any, None]:
-        """One plain TCP connection (``ws://``), start to end. Never raises."""
-        return self._handle(stream, None)
+    def handle_stream(self, stream: trio.SocketStream, remote: str) -> Coroutine[Any, Any, None]:
+        """One plain TCP connection (``ws://``) from ``remote``, start to end. Never raises."""
+        return self._handle(stream, remote, None)
 
-    def handle_tls_stream(self, stream: trio.SocketStream) -> Coroutine[Any, Any, None]:
+    def handle_tls_stream(
+        self, stream: trio.SocketStream, remote: str
+    ) -> Coroutine[Any, Any, None]:
         """One TCP connection on the TLS port (``wss://``), start to end. Never raises."""
         if self._ssl_context is None:
             raise RuntimeError("handle_tls_stream needs an ssl_context")
-        return self._handle(stream, self._ssl_context)
+        return self._handle(stream, remote, self._ssl_context)
 
-    async def _handle(self, stream: trio.SocketStream, ssl_context: ssl.SSLContext | None) -> None:
+    async def _handle(
+        self, stream: trio.SocketStream, remote: str, ssl_context: ssl.SSLContext | None
+    ) -> None:
         """Failures here are this connection's: an exception escaping would take down the
         listener and every other charger's session (DESIGN.md)."""
         self.open_connections += 1
@@ -160,7 +163,7 @@ class OcppListener:
         transport: trio.SocketStream | trio.SSLStream[trio.SocketStream] = stream
         request: UpgradeRequest | None = None
         try:
-            facts = LinkFacts(remote=peer_address(stream))
+            facts = LinkFacts(remote=remote)
             failure: str | None = None
             record = False
             # Past max_connections, a connection still in its handshake makes room for this one

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from functools import partial
 
 import trio
 
 from capacitor_edge.domain.services import Services
 from capacitor_edge.settings import HostPort
+from capacitor_edge.transport.accepting import serve_listener
 from capacitor_edge.transport.connection import LinkTimings
 from capacitor_edge.transport.handshake import HandshakeGate
 from capacitor_edge.transport.listener import OcppListener
@@ -79,14 +79,8 @@ async def serve_ocpp(
     async with trio.open_nursery() as sessions:
         async with trio.open_nursery() as accepting:
             for listeners, handler in opened:
-                accepting.start_soon(
-                    partial(
-                        trio.serve_listeners,
-                        handler,
-                        listeners,
-                        handler_nursery=sessions,
-                    )
-                )
+                for each in listeners:
+                    accepting.start_soon(serve_listener, each, handler, sessions)
             sessions.start_soon(listener.prune_traces, settings.message_trace_limit)
             if release_memory is not None:
                 sessions.start_soon(listener.release_memory_after_bursts, release_memory)

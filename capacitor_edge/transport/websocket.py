@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections import deque
 from typing import cast
 
 import trio
@@ -86,7 +85,10 @@ class WebSocket:
         self._io = SocketIO(stream)
         self._protocol = protocol
         self._send_lock = trio.Lock()  # fair: frames go out in the order they were made
-        self._messages: deque[str | bytes] = deque()
+        # A list, not a deque: an idle connection's empty deque keeps its 64-slot block (~0.75
+        # KiB per idle charger, tracemalloc), an emptied list frees its items; there is rarely
+        # more than one message waiting, so pop(0) is cheap.
+        self._messages: list[str | bytes] = []
         #: Fragments of a message not yet complete (RFC 6455 §5.4); None between messages.
         self._parts: list[bytes] | None = None
         self._text = True  # whether those fragments make a text message
@@ -155,27 +157,33 @@ class WebSocket:
         while not messages:
             if self._closed is not None:
                 raise self._closed_now()
-            await self._read()
-        return messages.popleft()
+            # Read here, not in a helper coroutine: an idle connection waits with one frame
+            # less (memory per idle charger), and a message costs one coroutine less.
+            data = await self._io.receive_some(RECEIVE_SIZE)
+            if not self._absorb(data):
+                await self._answer(data)
+        return messages.pop(0)
 
-    async def _read(self) -> None:
+    def _absorb(self, data: bytes | bytearray) -> bool:
+        """Take in what was read (b"": the end of the stream). True if it held only whole text
+        frames (the common read): the protocol saw nothing, so it has nothing to send and its
+        state is unchanged."""
         protocol = self._protocol
-        data = await self._io.receive_some(RECEIVE_SIZE)
         if data:
             if self._held:
                 data, self._held = self._held + data, b""
-            if self._receive(data):
-                # Only whole text frames (the common read): the protocol saw nothing, so it
-                # has nothing to send and its state is unchanged.
-                return
-        else:
-            if self._held:
-                protocol.receive_data(self._held)  # a frame cut short: the parser says so
-                self._held = b""
-            protocol.receive_eof()
-            self._take_events()
-        # Pongs to the peer's pings, the answer to its close frame, or our close after a
-        # protocol error (1002, 1009, ...).
+            return self._receive(data)
+        if self._held:
+            protocol.receive_data(self._held)  # a frame cut short: the parser says so
+            self._held = b""
+        protocol.receive_eof()
+        self._take_events()
+        return False
+
+    async def _answer(self, data: bytes | bytearray) -> None:
+        """Pongs to the peer's pings, the answer to its close frame, or our close after a
+        protocol error (1002, 1009, ...); then whether the connection is over."""
+        protocol = self._protocol
         with contextlib.suppress(ConnectionClosed):
             await self._flush()
         if not data or protocol.state is State.CLOSED or protocol.close_expected():
@@ -291,10 +299,9 @@ class WebSocket:
             except ConnectionClosed:
                 return
         while protocol.state is State.CLOSING and not protocol.eof_sent:
-            try:
-                await self._read()
-            except ConnectionClosed:
-                return
+            data = await self._io.receive_some(RECEIVE_SIZE)
+            if not self._absorb(data):
+                await self._answer(data)
         self._closed_now()
 
 

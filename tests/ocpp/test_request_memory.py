@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import gc
 import weakref
-from types import FrameType
+from collections import deque
+from types import CoroutineType, FrameType
 
 import trio
 import trio.testing
@@ -18,9 +19,10 @@ from websockets.http11 import Request
 from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
+from capacitor_edge.transport.connection import ChargerConnection
 from capacitor_edge.transport.handshake import Pending, forget_request
 from capacitor_edge.transport.listener import OcppListener
-from capacitor_edge.transport.websocket import read_upgrade_request
+from capacitor_edge.transport.websocket import WebSocket, read_upgrade_request
 from tests.conftest import Appliance
 from tests.ocpp.helpers import BOOT, call, charger_socket, register
 
@@ -108,3 +110,33 @@ async def test_an_idle_session_holds_no_handshake_leftovers(appliance: Appliance
                 if isinstance(o, FrameType) and o.f_code is OcppListener._run_session.__code__
             ]
             assert session_frames == []
+
+
+async def test_an_idle_session_holds_no_last_message_or_empty_queue(appliance: Appliance) -> None:
+    """Nor, while it waits for the next frame, the last message and its decoded event, an
+    empty message deque (a 64-slot block each), or trio's wrapper task around the handler."""
+    with trio.fail_after(10):
+        async with appliance.client() as api:
+            await register(api, "CP-IDLE")
+        async with charger_socket(appliance, "CP-IDLE") as ws:
+            assert (await call(ws, "BootNotification", BOOT))[0] == 3
+            gc.collect()
+            alive = gc.get_objects()
+            sockets = [o for o in alive if isinstance(o, WebSocket)]
+            assert len(sockets) == 1
+            assert not [o for o in gc.get_referents(sockets[0]) if isinstance(o, deque)]
+            loops = [
+                o
+                for o in alive
+                if isinstance(o, CoroutineType) and o.cr_code is ChargerConnection.run.__code__
+            ]
+            assert len(loops) == 1
+            assert loops[0].cr_frame is not None
+            waiting = loops[0].cr_frame.f_locals
+            assert waiting["message"] is None
+            assert waiting["event"] is None
+            assert not [
+                o
+                for o in alive
+                if isinstance(o, CoroutineType) and o.cr_code.co_name == "_run_handler"
+            ]
