@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint venv clean bench binary install validators
+.PHONY: run test lint venv clean bench binary install
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,6 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
-
-# The OCPP validators' code, generated from the ocpp package's schemas (protocol/validator_code.py);
-# run after changing the schemas' tightening or upgrading ocpp or fastjsonschema.
-validators: $(STAMP)
-	$(BIN)/python -m capacitor_edge.protocol.validator_code
 
 # The single-file executable dist/capacitor-edge (PyInstaller, packaging/capacitor-edge.spec).
 binary: $(STAMP)

@@ -13,14 +13,7 @@ FormatChecker silently skips date-time unless rfc3339-validator is installed). I
 divides through Decimal(repr(x)), so 21.4 is a multiple of 0.1; the `ocpp` library has to re-parse
 SetChargingProfile/RemoteStartTransaction/GetCompositeSchedule payloads with Decimal for that.
 
-Compiling all 78 v16 schemas took ~0.17-0.4 s of CPU in every process. The validators are now
-generated once, at build time (``python -m capacitor_edge.protocol.validator_code``, ``make
-validators``), into ``protocol/validators/``: loading one is an import of its bytecode. Each
-generated module records the digest of what it was generated from (the tightened schema, the
-date-time pattern and fastjsonschema's version); a schema whose digest differs (another `ocpp`
-release, a changed tightening, a schema_dir of one's own) is compiled here as before, so a stale
-module can make a start slower, never wrong. tests/protocol/test_precompiled_validators.py keeps
-them current.
+Compiling all 78 v16 schemas takes ~0.25-0.4 s, once per process (cached by file path).
 
 Each schema is tightened before it is compiled (`_tighten`), because the shipped OCPP 1.6 JSON
 schemas leave out limits the specification's field tables state, and real chargers send the
@@ -37,8 +30,6 @@ quirks the schemas refuse:
 from __future__ import annotations
 
 import functools
-import hashlib
-import importlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -80,50 +71,17 @@ _CODE_BY_RULE: dict[str, ErrorCode] = {
 }
 
 
-#: Where the validators generated at build time live (see above and validator_code.py).
-GENERATED_PACKAGE = f"{__package__}.validators"
-
-
 @functools.cache
 def _compile(path: Path) -> Validator:
-    schema = load_schema(path)
-    generated = _generated(path.stem, schema)
-    if generated is not None:
-        return generated
-    # use_default=False: validation must never write defaults into the charger's payload.
-    validator: Validator = fastjsonschema.compile(schema, use_default=False, formats=FORMATS)
-    return validator
-
-
-def load_schema(path: Path) -> Any:
-    """The schema file at ``path``, tightened (see above)."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise SchemaMissing(f"no OCPP 1.6 schema at {path}") from exc
-    return _tighten(json.loads(text), _CONNECTOR_MINIMUM.get(path.stem))
-
-
-def schema_digest(schema: Any) -> str:
-    """What a generated validator is the code of: the tightened schema, the date-time pattern
-    and the generator's version (the generated code differs between its releases)."""
-    source = json.dumps([schema, FORMATS, fastjsonschema.VERSION], sort_keys=True)
-    return hashlib.sha256(source.encode()).hexdigest()
-
-
-def generated_module(stem: str) -> str:
-    return f"{GENERATED_PACKAGE}.{stem.lower()}"
-
-
-def _generated(stem: str, schema: Any) -> Validator | None:
-    """The build-time validator of ``stem``, if there is one made from exactly ``schema``."""
-    try:
-        module = importlib.import_module(generated_module(stem))
-    except ModuleNotFoundError:
-        return None
-    if getattr(module, "SCHEMA_DIGEST", None) != schema_digest(schema):
-        return None
-    validator: Validator = module.validate
+    schema = _tighten(json.loads(text), _CONNECTOR_MINIMUM.get(path.stem))
+    # use_default=False: validation must never write defaults into the charger's payload.
+    validator: Validator = fastjsonschema.compile(
+        schema, use_default=False, formats={"date-time": _DATE_TIME}
+    )
     return validator
 
 
@@ -157,8 +115,6 @@ _DATE_TIME = (
     r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[tT](?:[01]\d|2[0-3]):[0-5]\d"
     r":(?:[0-5]\d|60)(?:\.\d+)?(?:[+-](?:[01]\d|2[0-3]):?[0-5]\d|[zZ])?\Z"
 )
-#: The formats the validators check beyond fastjsonschema's own.
-FORMATS = {"date-time": _DATE_TIME}
 
 
 def _tighten(schema: Any, connector_minimum: int | None) -> Any:
