@@ -16,7 +16,7 @@ from capacitor_edge.clock import SystemClock, iso_z
 from capacitor_edge.domain.events import Events
 from capacitor_edge.domain.idle_turns import (
     FORCED_AFTER_S,
-    PATIENT_AFTER_S,
+    LOADED_AFTER_S,
     PATIENT_FORCED_AFTER_S,
     WRITING_POLL_S,
     IdleTurns,
@@ -109,16 +109,16 @@ async def test_a_patient_consumer_waits_longer_once_the_box_stays_busy(
         writing.now = True  # the chargers' writes never let up
         started = trio.current_time()
         gaps: list[float] = []
-        while trio.current_time() - started < PATIENT_AFTER_S + 2 * PATIENT_FORCED_AFTER_S:
+        while trio.current_time() - started < LOADED_AFTER_S + 2 * PATIENT_FORCED_AFTER_S:
             before = trio.current_time()
             await turns.turn(patient=True)
             gaps.append(trio.current_time() - before)
-        # The short bound until the box has been busy for PATIENT_AFTER_S, the long one after.
+        # The short bound until the box has been busy for LOADED_AFTER_S, the long one after.
         short = [gap for gap in gaps if gap == pytest.approx(FORCED_AFTER_S)]
         long = [gap for gap in gaps if gap == pytest.approx(PATIENT_FORCED_AFTER_S)]
         assert len(short) + len(long) == len(gaps)
         assert gaps[: len(short)] == short and len(long) >= 2
-        assert len(short) == pytest.approx(PATIENT_AFTER_S / FORCED_AFTER_S + 1, abs=1)
+        assert len(short) == pytest.approx(LOADED_AFTER_S / FORCED_AFTER_S + 1, abs=1)
         # A consumer that is not patient keeps the short bound under the same load.
         before = trio.current_time()
         await turns.turn()

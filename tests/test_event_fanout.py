@@ -15,9 +15,14 @@ import trio
 import trio.testing
 
 from capacitor_edge.clock import SystemClock, iso_z
-from capacitor_edge.domain.event_feed import LOADED_AFTER_S, LOADED_TICK_S, TICK_S, EventFeed
+from capacitor_edge.domain.event_feed import LOADED_TICK_S, TICK_S, EventFeed
 from capacitor_edge.domain.events import Events
-from capacitor_edge.domain.idle_turns import FORCED_AFTER_S, STALE_AFTER_S, IdleTurns
+from capacitor_edge.domain.idle_turns import (
+    FORCED_AFTER_S,
+    LOADED_AFTER_S,
+    STALE_AFTER_S,
+    IdleTurns,
+)
 from capacitor_edge.storage.database import Database
 from capacitor_edge.storage.events import EventStore, append_event, read_events
 

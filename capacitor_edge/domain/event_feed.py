@@ -22,14 +22,13 @@ import trio
 
 from capacitor_edge.domain.event_tail import MAX_BYTES, MAX_EVENTS, Reader, Render, Tail
 from capacitor_edge.domain.events import Events
+from capacitor_edge.domain.idle_turns import LOADED_AFTER_S
 
 #: Ticks of the shared grid while the box is not kept busy.
 TICK_S = 0.05
 #: Ticks while the chargers keep the box busy: the longest a live event waits for a stream
 #: under load, beside the turn (domain/idle_turns.py).
 LOADED_TICK_S = 0.5
-#: How long the box must have been busy (no idle turn) for the ticks to be ``LOADED_TICK_S``.
-LOADED_AFTER_S = 0.5
 
 
 class EventFeed:

@@ -32,12 +32,14 @@ IDLE_SLICE_S = 0.01
 #: What the turns found is forgotten when none was given for this long.
 STALE_AFTER_S = 1.0
 #: A patient consumer (a webhook worker: one HTTP exchange per step, ~1 ms of the core) waits
-#: up to this long for a turn once the box has been busy for ``PATIENT_AFTER_S``: under a load
+#: up to this long for a turn once the box has been busy for ``LOADED_AFTER_S``: under a load
 #: that never lets up, 2 deliveries a second per webhook instead of 10 (measured: 3 webhooks
 #: took ~25 ms of CPU a second at the shorter bound). The backlog goes out, in order, when the
 #: load drops; the live streams space their reads the same way (domain/event_feed.py).
 PATIENT_FORCED_AFTER_S = 0.5
-PATIENT_AFTER_S = 0.5
+#: How long the box must have been busy (no idle turn) to count as under sustained load: patient
+#: consumers here and the live streams' ticks (domain/event_feed.py) both go by it.
+LOADED_AFTER_S = 0.5
 
 
 class IdleTurns:
@@ -75,12 +77,12 @@ class IdleTurns:
     async def turn(self, patient: bool = False) -> None:
         """Return when the box is idle, or after at most ``forced_after_s``; for a ``patient``
         consumer, after at most ``PATIENT_FORCED_AFTER_S`` once the box has been busy for
-        ``PATIENT_AFTER_S``."""
+        ``LOADED_AFTER_S``."""
         if trio.current_time() < self._idle_until and not self._writing():
             await trio.lowlevel.checkpoint()  # a step of the others' first, as any turn
         else:
             bound = self._forced_after_s
-            if patient and self.busy_for() >= PATIENT_AFTER_S:
+            if patient and self.busy_for() >= LOADED_AFTER_S:
                 bound = max(bound, PATIENT_FORCED_AFTER_S)
             self.waiting += 1
             try:
